@@ -1,0 +1,37 @@
+"""All tables; importing this package registers them on SQLModel.metadata."""
+
+from .accounts import Role, User, UserRole
+from .audit import AuditEntry
+from .base import UTCDateTime, utcnow
+from .bookings import ALLOWED, HOLDS_PLACES, Booking, BookingDay, BookingStatus
+from .capacity import Slot, SlotKind
+from .executives import Executive, SitePreference, TopicPreference, Unavailability
+from .program import Cycle, ProgramRules
+from .sites import Blackout, BuddyAgent, Site, Team, TeamLead
+
+__all__ = [
+    "ALLOWED",
+    "HOLDS_PLACES",
+    "AuditEntry",
+    "Blackout",
+    "Booking",
+    "BookingDay",
+    "BookingStatus",
+    "BuddyAgent",
+    "Cycle",
+    "Executive",
+    "ProgramRules",
+    "Role",
+    "Site",
+    "SitePreference",
+    "Slot",
+    "SlotKind",
+    "Team",
+    "TeamLead",
+    "TopicPreference",
+    "UTCDateTime",
+    "Unavailability",
+    "User",
+    "UserRole",
+    "utcnow",
+]

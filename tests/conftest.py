@@ -144,10 +144,16 @@ def make_user(session):
     from rotation.models import Role
     from rotation.services import accounts
 
-    def build(*, roles=frozenset({Role.EXECUTIVE}), email=None, name="Test User", password=PASSWORD):
+    def build(
+        *, roles=frozenset({Role.EXECUTIVE}), email=None, name="Test User", password=PASSWORD
+    ):
         user = accounts.create_user(
-            session=session, actor=None, email=email or f"u{uuid.uuid4().hex[:8]}@example.com",
-            name=name, password=password, roles=set(roles),
+            session=session,
+            actor=None,
+            email=email or f"u{uuid.uuid4().hex[:8]}@example.com",
+            name=name,
+            password=password,
+            roles=set(roles),
         )
         session.commit()
         return user
@@ -161,9 +167,14 @@ def make_site(session):
 
     def build(*, name=None, timezone="Europe/Berlin", holiday_region="DE-SN", address=""):
         site = sites.create_site(
-            session=session, actor=None,
-            data=sites.SiteData(name=name or f"Site {uuid.uuid4().hex[:6]}", timezone=timezone,
-                                address=address, holiday_region=holiday_region),
+            session=session,
+            actor=None,
+            data=sites.SiteData(
+                name=name or f"Site {uuid.uuid4().hex[:6]}",
+                timezone=timezone,
+                address=address,
+                holiday_region=holiday_region,
+            ),
         )
         session.commit()
         return site
@@ -178,10 +189,15 @@ def make_team(session, make_site):
     def build(*, site=None, name=None, topics=("billing",), languages=("de",), leads=()):
         site = site or make_site()
         team = sites.create_team(
-            session=session, actor=None,
-            data=sites.TeamData(site_id=site.id, name=name or f"Team {uuid.uuid4().hex[:6]}",
-                                topics=list(topics), languages=list(languages),
-                                lead_ids=[lead.id for lead in leads]),
+            session=session,
+            actor=None,
+            data=sites.TeamData(
+                site_id=site.id,
+                name=name or f"Team {uuid.uuid4().hex[:6]}",
+                topics=list(topics),
+                languages=list(languages),
+                lead_ids=[lead.id for lead in leads],
+            ),
         )
         session.commit()
         return team
@@ -194,14 +210,26 @@ def make_executive(session, make_user):
     from rotation.models import Role
     from rotation.services import accounts
 
-    def build(*, user=None, languages=("de", "en"), rotations_required=1, title="CFO",
-              department="Finance", home_site=None):
+    def build(
+        *,
+        user=None,
+        languages=("de", "en"),
+        rotations_required=1,
+        title="CFO",
+        department="Finance",
+        home_site=None,
+    ):
         user = user or make_user(roles={Role.EXECUTIVE})
         from rotation.models import Executive
 
-        executive = Executive(user_id=user.id, title=title, department=department,
-                              languages=list(languages), rotations_required=rotations_required,
-                              home_site_id=home_site.id if home_site else None)
+        executive = Executive(
+            user_id=user.id,
+            title=title,
+            department=department,
+            languages=list(languages),
+            rotations_required=rotations_required,
+            home_site_id=home_site.id if home_site else None,
+        )
         session.add(executive)
         session.commit()
         assert accounts.get_executive(session, executive.id) is executive
@@ -214,12 +242,28 @@ def make_executive(session, make_user):
 def make_slot(session, make_team):
     from rotation.models import Slot
 
-    def build(*, team=None, day=None, kind="shadowing", start=time(9), end=time(13), capacity=2,
-              taken=0, is_open=True):
+    def build(
+        *,
+        team=None,
+        day=None,
+        kind="shadowing",
+        start=time(9),
+        end=time(13),
+        capacity=2,
+        taken=0,
+        is_open=True,
+    ):
         team = team or make_team()
-        slot = Slot(team_id=team.id, day=day or date.today() + timedelta(days=14), kind=kind,
-                    start_time=start, end_time=end, capacity=capacity, taken=taken,
-                    is_open=is_open)
+        slot = Slot(
+            team_id=team.id,
+            day=day or date.today() + timedelta(days=14),
+            kind=kind,
+            start_time=start,
+            end_time=end,
+            capacity=capacity,
+            taken=taken,
+            is_open=is_open,
+        )
         session.add(slot)
         session.commit()
         return slot
@@ -236,11 +280,18 @@ def make_booking(session, make_executive, make_team, make_slot):
         team = team or make_team()
         first_day = first_day or date.today() + timedelta(days=14)
         day1 = make_slot(team=team, day=first_day, kind="shadowing")
-        day2 = make_slot(team=team, day=first_day + timedelta(days=1), kind="headset",
-                         start=time(13, 30), end=time(17, 30))
+        day2 = make_slot(
+            team=team,
+            day=first_day + timedelta(days=1),
+            kind="headset",
+            start=time(13, 30),
+            end=time(17, 30),
+        )
         booking = Booking(executive_id=executive.id, team_id=team.id, status=status.value)
-        booking.days = [BookingDay(day_index=0, slot_id=day1.id),
-                        BookingDay(day_index=1, slot_id=day2.id)]
+        booking.days = [
+            BookingDay(day_index=0, slot_id=day1.id),
+            BookingDay(day_index=1, slot_id=day2.id),
+        ]
         session.add(booking)
         session.commit()
         return booking

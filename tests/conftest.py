@@ -83,7 +83,7 @@ def database_url(request, tmp_path) -> Iterator[str]:
     _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_config(database_url: str, tmp_path: Path, **extra) -> dict:
+def app_settings(database_url: str, tmp_path: Path, **extra) -> dict:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -97,7 +97,7 @@ def test_config(database_url: str, tmp_path: Path, **extra) -> dict:
 
 @pytest.fixture
 def app_config(database_url, tmp_path) -> dict:
-    return test_config(database_url, tmp_path)
+    return app_settings(database_url, tmp_path)
 
 
 @pytest.fixture
@@ -119,9 +119,9 @@ def client(app):
 
 @pytest.fixture
 def session(app) -> Iterator[Session]:
-    with app.app_context():
-        with Session(app.extensions["engine"], expire_on_commit=False) as db:
-            yield db
+    # No app context stays pushed: requests of the test client must get their own g.
+    with Session(app.extensions["engine"], expire_on_commit=False) as db:
+        yield db
 
 
 @pytest.fixture

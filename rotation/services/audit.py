@@ -23,7 +23,7 @@ def record(
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         action=action,
-        object_type=type(obj).__tablename__,
+        object_type=obj.__class__.__tablename__,
         object_id=getattr(obj, "id", None),
         before=before,
         after=after,

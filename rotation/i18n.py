@@ -28,6 +28,11 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or "en"
 
 
+def select_timezone() -> str | None:
+    """The user's own zone for instants; None falls back to BABEL_DEFAULT_TIMEZONE."""
+    return getattr(current_user, "timezone", None) if current_user else None
+
+
 def compile_catalogs(folder: Path = TRANSLATIONS) -> None:
     """Compile each messages.po whose messages.mo is missing or older.
 
@@ -48,4 +53,9 @@ def compile_catalogs(folder: Path = TRANSLATIONS) -> None:
 
 def init_app(app: Flask) -> None:
     compile_catalogs()
-    Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    Babel(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(TRANSLATIONS),
+    )

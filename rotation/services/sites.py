@@ -130,6 +130,22 @@ def can_manage_team(session: Session, actor: User, team: Team) -> bool:
     return actor.has_role(Role.TEAM_LEAD) and team.id in led_team_ids(session, actor)
 
 
+def team_for(*, session: Session, actor: User, team_id: int) -> Team:
+    """Return a team the actor may see. Raises NotFound, or NotAllowed for another's team."""
+    team = get_team(session, team_id)
+    if not can_manage_team(session, actor, team):
+        raise NotAllowed(_("You can only see your own teams."))
+    return team
+
+
+def manageable_teams(session: Session, actor: User) -> list[Team]:
+    """Every team for a program manager; a team lead's own teams."""
+    if actor.has_role(Role.PROGRAM_MANAGER):
+        return all_teams(session)
+    led = led_team_ids(session, actor)
+    return [team for team in all_teams(session) if team.id in led]
+
+
 def list_teams(
     session: Session,
     *,
@@ -274,6 +290,14 @@ def get_agent(session: Session, agent_id: int) -> BuddyAgent:
     return agent
 
 
+def agent_for(*, session: Session, actor: User, agent_id: int) -> BuddyAgent:
+    """Return an agent of a team the actor manages. Raises NotFound or NotAllowed."""
+    agent = get_agent(session, agent_id)
+    if not can_manage_team(session, actor, get_team(session, agent.team_id)):
+        raise NotAllowed(_("You can only manage the agents of your own teams."))
+    return agent
+
+
 def list_agents(
     session: Session, *, actor: User, team_id: int | None = None, page: int = 1, per_page: int = 25
 ) -> Page:
@@ -336,9 +360,7 @@ def create_agent(*, session: Session, actor: User, data: AgentData) -> BuddyAgen
 
 def update_agent(*, session: Session, actor: User, agent_id: int, data: AgentData) -> BuddyAgent:
     """Change a buddy agent; both the old and the new team must be the actor's."""
-    agent = get_agent(session, agent_id)
-    if not can_manage_team(session, actor, get_team(session, agent.team_id)):
-        raise NotAllowed(_("You can only manage the agents of your own teams."))
+    agent = agent_for(session=session, actor=actor, agent_id=agent_id)
     _check_agent(session, actor, data)
     before = audit.snapshot(agent, AGENT_FIELDS)
     agent.team_id, agent.name = data.team_id, data.name.strip()

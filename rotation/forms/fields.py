@@ -75,3 +75,9 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def at_least_one(form, field) -> None:
+    """Like DataRequired for checkboxes, without marking every single box as required."""
+    if not field.data:
+        raise ValidationError(_("Choose at least one."))

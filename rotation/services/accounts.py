@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..i18n import _
-from ..models import Executive, Role, Site, User, UserRole
+from ..models import Booking, Executive, Role, Site, User, UserRole
 from ..models.accounts import new_session_token
 from . import audit
 from .csvfiles import import_all, parse_languages, read_rows
@@ -193,6 +193,11 @@ def end_all_sessions(*, session: Session, actor: User) -> User:
     return actor
 
 
+def can_deactivate(actor: User, user: User) -> bool:
+    """A program manager may deactivate any active account but their own."""
+    return actor.has_role(Role.PROGRAM_MANAGER) and user.is_active and user.id != actor.id
+
+
 def set_active(*, session: Session, actor: User, user_id: int, is_active: bool) -> User:
     """Deactivate (ending every session) or reactivate an account."""
     require_role(actor, Role.PROGRAM_MANAGER)
@@ -328,6 +333,17 @@ def update_executive(
         after=audit.snapshot(executive, PROFILE_FIELDS),
     )
     return executive
+
+
+def rotations_of(session: Session, executive: Executive) -> list[Booking]:
+    """The executive's rotations, newest first."""
+    return list(
+        session.exec(
+            select(Booking)
+            .where(Booking.executive_id == executive.id)
+            .order_by(Booking.created_at.desc(), Booking.id.desc())
+        ).unique()
+    )
 
 
 def departments(session: Session) -> list[str]:

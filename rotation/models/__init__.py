@@ -6,8 +6,10 @@ from .base import UTCDateTime, utcnow
 from .bookings import ALLOWED, HOLDS_PLACES, Booking, BookingDay, BookingStatus
 from .capacity import Slot, SlotKind
 from .executives import Executive, SitePreference, TopicPreference, Unavailability
+from .outbox import OutboxMessage
 from .program import Cycle, ProgramRules
 from .sites import Blackout, BuddyAgent, Site, Team, TeamLead
+from .templates import SlotTemplate
 
 __all__ = [
     "ALLOWED",
@@ -20,12 +22,14 @@ __all__ = [
     "BuddyAgent",
     "Cycle",
     "Executive",
+    "OutboxMessage",
     "ProgramRules",
     "Role",
     "Site",
     "SitePreference",
     "Slot",
     "SlotKind",
+    "SlotTemplate",
     "Team",
     "TeamLead",
     "TopicPreference",

@@ -61,4 +61,8 @@ def load() -> dict[str, object]:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "PAGE_SIZE": 25,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Reminders leave through the outbox; `flask send-mail` delivers them here.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "headset@localhost"),
     }

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from . import migrate
 from .db import engine
 from .errors import DomainError
 from .models import Role
-from .services import accounts
+from .services import accounts, outbox, plans
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(db_upgrade)
     app.cli.add_command(db_downgrade)
     app.cli.add_command(create_user)
+    app.cli.add_command(send_mail)
+    app.cli.add_command(export_problem)
 
 
 @click.command("db-upgrade")
@@ -63,3 +70,38 @@ def create_user(email: str, name: str, roles: tuple[str, ...], password: str) ->
             raise click.ClickException(err.message) from None
         session.commit()
     click.echo(f"created {email}")
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail() -> None:
+    """Deliver pending outbox messages over SMTP (SMTP_HOST, SMTP_PORT)."""
+    config = current_app.config
+    with Session(engine()) as session:
+        sent = outbox.deliver_pending(
+            session,
+            host=config["SMTP_HOST"],
+            port=int(config["SMTP_PORT"]),
+            sender=config["MAIL_SENDER"],
+        )
+    click.echo(f"sent {sent} message(s)")
+
+
+@click.command("export-problem")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+def export_problem(file: Path, start, end) -> None:
+    """Write the current state as a planning problem file for the dates given."""
+    first: date = start.date()
+    last: date = end.date()
+    with Session(engine()) as session:
+        try:
+            problem = plans.export_problem(session, start=first, end=last)
+        except DomainError as err:
+            raise click.ClickException(err.message) from None
+    file.write_text(json.dumps(problem, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    click.echo(
+        f"wrote {file}: {len(problem['slots'])} slots, {len(problem['executives'])} executives"
+    )

@@ -52,10 +52,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from rotation.views import agents, executives, main, sites, teams, users
+    from rotation.views import agents, availability, capacity, executives, main, sites, teams, users
     from rotation.views import auth as auth_views
 
-    for module in (auth_views, main, sites, teams, agents, executives, users):
+    for module in (
+        auth_views,
+        main,
+        sites,
+        teams,
+        agents,
+        executives,
+        users,
+        capacity,
+        availability,
+    ):
         app.register_blueprint(module.bp)
 
 

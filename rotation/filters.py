@@ -44,6 +44,23 @@ def slot_time(day: date, start: time, end: time, zone: str) -> str:
     return f"{start:%H:%M}–{end:%H:%M} {start_at.tzname()}"
 
 
+def viewer_slot_time(day: date, start: time, end: time, zone: str, viewer_zone: str | None) -> str:
+    """The slot's times in the viewer's zone, labelled; empty when the zones agree."""
+    if not viewer_zone or viewer_zone == zone:
+        return ""
+    try:
+        viewer = ZoneInfo(viewer_zone)
+    except (ValueError, KeyError):
+        return ""
+    site = ZoneInfo(zone)
+    start_at = datetime.combine(day, start, site).astimezone(viewer)
+    end_at = datetime.combine(day, end, site).astimezone(viewer)
+    if start_at.utcoffset() == datetime.combine(day, start, site).utcoffset():
+        return ""
+    shown_day = "" if start_at.date() == day else f"{start_at:%Y-%m-%d} "
+    return f"{shown_day}{start_at:%H:%M}–{end_at:%H:%M} {start_at.tzname()} ({viewer_zone})"
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(instant, "instant")
@@ -51,6 +68,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda s: KIND_LABELS.get(s, s), "kind_label")
     app.add_template_filter(lambda s: ROLE_LABELS.get(s, s), "role_label")
     app.add_template_global(slot_time, "slot_time")
+    app.add_template_global(viewer_slot_time, "viewer_slot_time")
     app.add_template_global(get_locale_code, "current_locale")
     app.add_template_global(nav_items, "nav_items")
 

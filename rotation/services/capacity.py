@@ -17,12 +17,14 @@ from ..models import (
     Booking,
     BookingDay,
     BookingStatus,
+    Executive,
     Role,
     Site,
     Slot,
     SlotKind,
     SlotTemplate,
     Team,
+    Unavailability,
     User,
 )
 from . import audit
@@ -541,6 +543,8 @@ class Grid:
     rows: list[GridRow]
     day_totals: dict[date, Cell]
     totals: Cell
+    # Executives in the program who are not marked unavailable that day: the demand side.
+    available_executives: dict[date, int] = field(default_factory=dict)
 
 
 def _add(a: Cell, b: Cell) -> Cell:
@@ -634,7 +638,39 @@ def capacity_grid(
             day_totals[day] = _add(day_totals[day], cell)
         rows.append(GridRow(team=team, cells=cells, totals=team_total))
         grand = _add(grand, team_total)
-    return Grid(days=days, rows=rows, day_totals=day_totals, totals=grand)
+    return Grid(
+        days=days,
+        rows=rows,
+        day_totals=day_totals,
+        totals=grand,
+        available_executives=_available_executives(session, start, end),
+    )
+
+
+def _available_executives(session: Session, start: date, end: date) -> dict[date, int]:
+    """Per day, the active executives owing rotations minus those unavailable (two queries)."""
+    in_program = (
+        select(Executive.id)
+        .join(User, User.id == Executive.user_id)
+        .where(User.is_active.is_(True), Executive.rotations_required > 0)
+    )
+    total = session.exec(select(func.count()).select_from(in_program.subquery())).one()
+    away: dict[date, set[int]] = defaultdict(set)
+    for row in session.exec(
+        select(Unavailability).where(
+            Unavailability.executive_id.in_(in_program),
+            Unavailability.start_date <= end,
+            Unavailability.end_date >= start,
+        )
+    ):
+        day = max(row.start_date, start)
+        while day <= min(row.end_date, end):
+            away[day].add(row.executive_id)
+            day += timedelta(days=1)
+    days = (end - start).days + 1
+    return {
+        start + timedelta(days=n): total - len(away[start + timedelta(days=n)]) for n in range(days)
+    }
 
 
 def heat_level(cell: Cell) -> int:

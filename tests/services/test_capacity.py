@@ -308,3 +308,20 @@ def test_the_grid_filters_by_language(session, make_team):
         session, start=date(2027, 6, 7), end=date(2027, 6, 8), language="de"
     )
     assert grid.rows == []
+
+
+def test_the_grid_counts_the_executives_available_each_day(session, make_executive):
+    from rotation.services import availability
+
+    away = make_executive(rotations_required=1)
+    make_executive(rotations_required=1)
+    make_executive(rotations_required=0)
+    availability.add_unavailability(
+        session=session,
+        actor=away.user,
+        executive_id=None,
+        start=date(2027, 6, 8),
+        end=date(2027, 6, 20),
+    )
+    grid = capacity.capacity_grid(session, start=date(2027, 6, 7), end=date(2027, 6, 8))
+    assert grid.available_executives == {date(2027, 6, 7): 2, date(2027, 6, 8): 1}

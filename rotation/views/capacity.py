@@ -44,7 +44,6 @@ register_access(
     }
 )
 navigation.add("capacity.grid", _l("Capacity"), before="executives.index")
-navigation.add("capacity.blackouts", _l("Blackouts"), before="executives.index")
 
 
 def _month_start(text: str | None) -> date:

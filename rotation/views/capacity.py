@@ -263,22 +263,22 @@ def _back_to_slots(slot):
     return redirect(url_for("capacity.slots", team_id=slot.team_id))
 
 
+def _set_open(slot_id: int, is_open: bool, message: str):
+    db = get_session()
+    slot = capacity.set_slot_open(session=db, actor=current_user, slot_id=slot_id, is_open=is_open)
+    db.commit()
+    flash(message, "success")
+    return _back_to_slots(slot)
+
+
 @bp.route("/slots/<int:slot_id>/open", methods=["POST"])
 def slot_open(slot_id: int):
-    db = get_session()
-    slot = capacity.set_slot_open(session=db, actor=current_user, slot_id=slot_id, is_open=True)
-    db.commit()
-    flash(_("Slot opened."), "success")
-    return _back_to_slots(slot)
+    return _set_open(slot_id, True, _("Slot opened."))
 
 
 @bp.route("/slots/<int:slot_id>/close", methods=["POST"])
 def slot_close(slot_id: int):
-    db = get_session()
-    slot = capacity.set_slot_open(session=db, actor=current_user, slot_id=slot_id, is_open=False)
-    db.commit()
-    flash(_("Slot closed; it takes no new rotations."), "success")
-    return _back_to_slots(slot)
+    return _set_open(slot_id, False, _("Slot closed; it takes no new rotations."))
 
 
 @bp.route("/slots/<int:slot_id>/capacity", methods=["POST"])

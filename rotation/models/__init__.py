@@ -7,11 +7,13 @@ from .bookings import ALLOWED, HOLDS_PLACES, Booking, BookingDay, BookingStatus
 from .capacity import Slot, SlotKind
 from .executives import Executive, SitePreference, TopicPreference, Unavailability
 from .outbox import OutboxMessage
+from .planning import ACTIVE_RUN_STATUSES, PlanRun, PlanRunStatus
 from .program import Cycle, ProgramRules
 from .sites import Blackout, BuddyAgent, Site, Team, TeamLead
 from .templates import SlotTemplate
 
 __all__ = [
+    "ACTIVE_RUN_STATUSES",
     "ALLOWED",
     "HOLDS_PLACES",
     "AuditEntry",
@@ -23,6 +25,8 @@ __all__ = [
     "Cycle",
     "Executive",
     "OutboxMessage",
+    "PlanRun",
+    "PlanRunStatus",
     "ProgramRules",
     "Role",
     "Site",

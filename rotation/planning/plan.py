@@ -28,6 +28,10 @@ class PlanError(ValueError):
     """The plan file is unreadable or malformed; the message names the field."""
 
 
+class PlanFileError(PlanError):
+    """The plan file cannot be read at all, or is not JSON."""
+
+
 @dataclass(frozen=True)
 class Rotation:
     executive: str
@@ -290,15 +294,15 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
-        raise PlanError(f"{path}: cannot read the file ({err.strerror or err})") from err
+        raise PlanFileError(f"{path}: cannot read the file ({err.strerror or err})") from err
     except UnicodeDecodeError as err:
-        raise PlanError(f"{path}: not UTF-8 text ({err.reason})") from err
+        raise PlanFileError(f"{path}: not UTF-8 text ({err.reason})") from err
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise PlanError(
+        raise PlanFileError(
             f"{path}: not valid JSON ({err.msg} at line {err.lineno} column {err.colno})"
         ) from err
     except RecursionError as err:
-        raise PlanError(f"{path}: not valid JSON (nested too deeply)") from err
+        raise PlanFileError(f"{path}: not valid JSON (nested too deeply)") from err
     return parse_plan(data)

@@ -97,9 +97,12 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         messages = {
+            400: i18n._("The request was not understood. Please try again."),
             403: i18n._("You are not allowed to see this page."),
             404: i18n._("This page does not exist."),
             405: i18n._("This action is not available this way."),
+            413: i18n._("The upload is too large."),
+            500: i18n._("Something went wrong on our side. Please try again later."),
         }
         return _error_page(err.code or 500, messages.get(err.code, err.name))
 

@@ -10,16 +10,8 @@ from flask_babel import format_date, format_datetime, get_locale
 
 from .i18n import _l
 from .navigation import nav_items
+from .services.bookings import STATUS_LABELS
 
-STATUS_LABELS = {
-    "proposed": _l("proposed"),
-    "requested": _l("requested"),
-    "approved": _l("approved"),
-    "declined": _l("declined"),
-    "cancelled": _l("cancelled"),
-    "completed": _l("completed"),
-    "no_show": _l("no-show"),
-}
 KIND_LABELS = {"shadowing": _l("shadowing"), "headset": _l("on the headset")}
 ROLE_LABELS = {
     "program_manager": _l("program manager"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
-from flask_babel import Babel, gettext, lazy_gettext
+from flask import Flask, has_request_context, request, session
+from flask_babel import Babel, force_locale, gettext, lazy_gettext, ngettext, pgettext
 from flask_login import current_user
 
 LOCALES = ("en", "de")
@@ -15,10 +17,13 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 _ = gettext
 _l = lazy_gettext
+__all__ = ["_", "_l", "in_locale", "ngettext", "pgettext"]
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
     """The locale chosen in this session, else the user's, else the browser's."""
+    if not has_request_context():
+        return None  # a command line run: the default locale
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen
@@ -26,6 +31,19 @@ def select_locale() -> str:
     if user_locale in LOCALES:
         return user_locale
     return request.accept_languages.best_match(LOCALES) or "en"
+
+
+@contextmanager
+def in_locale(locale: str | None) -> Iterator[None]:
+    """Translate in another locale for a while, like a mail in its recipient's language.
+
+    A locale we have no catalog for keeps the current one.
+    """
+    if locale not in LOCALES:
+        yield
+        return
+    with force_locale(locale):
+        yield
 
 
 def select_timezone() -> str | None:

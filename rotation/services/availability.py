@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..errors import Invalid, NotAllowed, NotFound
-from ..i18n import _
+from ..i18n import _, in_locale, ngettext
 from ..models import (
     Booking,
     BookingDay,
@@ -338,19 +338,19 @@ def send_reminder(
     status = program_status(session, executive, today=today)
     if not status.is_behind:
         raise Invalid(_("This executive has booked all their rotations."))
-    body = _(
-        "Dear %(name)s,\n\nyou still have %(n)d rotation(s) to book in the contact center program.",
-        name=executive.user.name,
-        n=status.missing,
-    )
-    if status.book_by:
-        body += " " + _("Please book by %(date)s.", date=status.book_by.isoformat())
-    message = outbox.queue(
-        session,
-        recipient=executive.user.email,
-        subject=_("Reminder: book your contact center rotation"),
-        body=body,
-    )
+    with in_locale(executive.user.locale):
+        body = ngettext(
+            "Dear %(name)s,\n\nyou still have %(num)d rotation to book in the contact center "
+            "program.",
+            "Dear %(name)s,\n\nyou still have %(num)d rotations to book in the contact center "
+            "program.",
+            status.missing,
+            name=executive.user.name,
+        )
+        if status.book_by:
+            body += " " + _("Please book by %(date)s.", date=status.book_by.isoformat())
+        subject = _("Reminder: book your contact center rotation")
+    message = outbox.queue(session, recipient=executive.user.email, subject=subject, body=body)
     audit.record(
         session,
         actor=actor,

@@ -8,9 +8,20 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from ..errors import Conflict, Invalid
-from ..i18n import _
+from ..i18n import _, _l
 from ..models import ALLOWED, HOLDS_PLACES, Booking, BookingStatus, Role, Slot, User, utcnow
 from . import audit
+
+# A status in words; the template filter status_label and this module's messages use it.
+STATUS_LABELS = {
+    BookingStatus.PROPOSED: _l("proposed"),
+    BookingStatus.REQUESTED: _l("requested"),
+    BookingStatus.APPROVED: _l("approved"),
+    BookingStatus.DECLINED: _l("declined"),
+    BookingStatus.CANCELLED: _l("cancelled"),
+    BookingStatus.COMPLETED: _l("completed"),
+    BookingStatus.NO_SHOW: _l("no-show"),
+}
 
 
 def first_day(booking: Booking) -> date | None:
@@ -42,7 +53,11 @@ def transition(
     current = BookingStatus(booking.status)
     if to not in ALLOWED.get(current, frozenset()):
         raise Invalid(
-            _("A rotation cannot go from %(old)s to %(new)s.", old=current.value, new=to.value)
+            _(
+                "A rotation cannot go from %(old)s to %(new)s.",
+                old=STATUS_LABELS[current],
+                new=STATUS_LABELS[to],
+            )
         )
     seen = booking.version
     decided = {}

@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, select
 
 from ..errors import DomainError, Invalid, NotAllowed, NotFound
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import (
     Blackout,
     Booking,
@@ -364,7 +364,11 @@ def change_capacity(*, session: Session, actor: User, slot_id: int, capacity: in
     session.refresh(slot)
     if result.rowcount != 1:
         raise Invalid(
-            _("%(n)d place(s) are taken; the capacity cannot be lower.", n=slot.taken),
+            ngettext(
+                "%(num)d place is taken; the capacity cannot be lower.",
+                "%(num)d places are taken; the capacity cannot be lower.",
+                slot.taken,
+            ),
             field="capacity",
         )
     audit.record(
@@ -454,7 +458,12 @@ def add_blackout(
     hit = affected_rotations(session, data)
     if hit and not confirmed:
         raise BlackoutHitsRotations(
-            _("%(n)d rotation(s) fall into this blackout.", n=len(hit)), bookings=hit
+            ngettext(
+                "%(num)d rotation falls into this blackout.",
+                "%(num)d rotations fall into this blackout.",
+                len(hit),
+            ),
+            bookings=hit,
         )
     if hit and not all(can_cancel(actor, booking) for booking in hit):
         raise NotAllowed(_("Only a program manager can cancel rotations for a blackout."))

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from ..errors import ImportRejected
-from ..i18n import _
+from ..i18n import _, ngettext
 
 T = TypeVar("T")
 
@@ -36,7 +36,17 @@ def read_rows(data: bytes, *, required: Iterable[str]) -> list[tuple[int, dict[s
     if missing:
         raise ImportRejected(
             _("The file lacks required columns."),
-            problems=[(1, _("missing column(s): %(names)s", names=", ".join(missing)))],
+            problems=[
+                (
+                    1,
+                    ngettext(
+                        "missing column: %(names)s",
+                        "missing columns: %(names)s",
+                        len(missing),
+                        names=", ".join(missing),
+                    ),
+                )
+            ],
         )
     reader.fieldnames = header
     rows = []
@@ -89,7 +99,11 @@ def import_all(
             problems.append((line, str(err)))
     if problems:
         raise ImportRejected(
-            _("Nothing was imported: %(n)d row(s) have problems.", n=len(problems)),
+            ngettext(
+                "Nothing was imported: %(num)d row has problems.",
+                "Nothing was imported: %(num)d rows have problems.",
+                len(problems),
+            ),
             problems=problems,
         )
     return results

@@ -49,7 +49,7 @@ def test_capacity_below_taken_is_refused_with_a_message(client, session, manager
     response = client.post(
         f"/capacity/slots/{slot.id}/capacity", data={"capacity": 1}, follow_redirects=True
     )
-    assert b"2 place(s) are taken" in response.data
+    assert b"2 places are taken" in response.data
     session.expire_all()
     assert session.get(Slot, slot.id).capacity == 3
 

@@ -140,5 +140,5 @@ def test_the_upload_form_keeps_its_column_help_after_a_refused_file(client, mana
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "missing column(s): languages" in page
+    assert "missing column: languages" in page
     assert "email,name,title,department,languages,home_site,rotations_required" in page

@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from . import migrate
+from . import demo, migrate
 from .db import engine
 from .errors import DomainError
-from .models import Role
-from .services import accounts, outbox, plans
+from .models import Role, Site
+from .services import accounts, outbox, planning_runs, plans
 
 
 def register(app: Flask) -> None:
@@ -24,6 +24,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(send_mail)
     app.cli.add_command(export_problem)
+    app.cli.add_command(worker)
+    app.cli.add_command(load_demo)
 
 
 @click.command("db-upgrade")
@@ -105,3 +107,47 @@ def export_problem(file: Path, start, end) -> None:
     click.echo(
         f"wrote {file}: {len(problem['slots'])} slots, {len(problem['executives'])} executives"
     )
+
+
+@click.command("load-demo")
+@with_appcontext
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (and succeed) when the database holds sites already.",
+)
+def load_demo(if_empty: bool) -> None:
+    """Fill an empty database with the demo organisation; every account shares one password."""
+    with Session(engine()) as session:
+        if session.exec(select(Site.id)).first() is not None:
+            if if_empty:
+                click.echo("demo data already loaded")
+                return
+            raise click.ClickException(
+                "The database already holds sites; the demo loads only into an empty database."
+            )
+        sign_ins = demo.load_demo(session=session, today=date.today())
+        session.commit()
+    width = max(len(sign_in.role) for sign_in in sign_ins)
+    click.echo("Demo data loaded. Sign in with:")
+    for sign_in in sign_ins:
+        click.echo(f"  {sign_in.role:<{width}}  {sign_in.email}")
+    click.echo(f"Password for every account: {demo.DEMO_PASSWORD}")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Solve queued planning runs (needs REDIS_URL).
+
+    Serves the RQ queue PLAN_QUEUE (default "planning") with this app's settings:
+    DATABASE_URL, PLAN_WORKERS solver threads per run. Without REDIS_URL the app solves
+    runs in a thread of its own and needs no worker. A worker killed mid-run leaves the
+    run to be marked failed once its heartbeat is PLAN_RUN_STALE_S seconds old.
+    """
+    config = current_app.config
+    if not config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set; runs are solved in the app itself")
+    click.echo(f"serving the planning queue {config['PLAN_QUEUE']}")
+    planning_runs.run_worker(config, burst=burst)

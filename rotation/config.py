@@ -65,4 +65,11 @@ def load() -> dict[str, object]:
         "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "headset@localhost"),
+        # Planning runs: solver threads per run, the RQ queue `flask worker` serves, and when
+        # a silent run counts as dead (no heartbeat for PLAN_RUN_STALE_S seconds, or still
+        # queued after PLAN_RUN_QUEUE_TIMEOUT_S seconds).
+        "PLAN_WORKERS": int(os.environ.get("PLAN_WORKERS", "2")),
+        "PLAN_QUEUE": os.environ.get("PLAN_QUEUE", "planning"),
+        "PLAN_RUN_STALE_S": int(os.environ.get("PLAN_RUN_STALE_S", "30")),
+        "PLAN_RUN_QUEUE_TIMEOUT_S": int(os.environ.get("PLAN_RUN_QUEUE_TIMEOUT_S", "900")),
     }

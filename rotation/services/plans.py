@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -15,6 +16,7 @@ from ..models import (
     BookingDay,
     BookingStatus,
     Executive,
+    PlanRun,
     ProgramRules,
     Site,
     SitePreference,
@@ -62,6 +64,30 @@ def _is_rotation(days: list[Slot], pattern: list[str], start: date, end: date) -
     )
 
 
+def latest_published_run(
+    session: Session, *, start: date | None = None, end: date | None = None
+) -> PlanRun | None:
+    """The run published last, of those whose horizon overlaps [start, end] when given."""
+    query = select(PlanRun).where(PlanRun.published_at.is_not(None))
+    if start is not None and end is not None:
+        query = query.where(PlanRun.horizon_start <= end, PlanRun.horizon_end >= start)
+    return session.exec(query.order_by(PlanRun.published_at.desc(), PlanRun.id.desc())).first()
+
+
+def _published_previous(
+    session: Session, start: date, end: date, slot_keys: set[str], executive_keys: set[str]
+) -> list[dict] | None:
+    """The published plan's rotations that this export can still name; None when none exists."""
+    published = latest_published_run(session, start=start, end=end)
+    if published is None or published.plan_json is None:
+        return None
+    return [
+        {"executive": rotation["executive"], "slots": list(rotation["slots"])}
+        for rotation in json.loads(published.plan_json)["rotations"]
+        if rotation["executive"] in executive_keys and set(rotation["slots"]) <= slot_keys
+    ]
+
+
 def export_problem(
     session: Session,
     *,
@@ -76,7 +102,8 @@ def export_problem(
     slot capacities; places held by other rotations (requested ones, or approved ones
     reaching outside the horizon or the exported teams) are taken off the capacity and off
     the executive's `rotations`. Declined (executive, slot) pairs become `forbidden`;
-    proposed rotations become `previous` until a published plan exists.
+    the published plan's rotations (those whose slots still exist) become `previous`, or
+    the proposed rotations while no plan has been published.
     """
     if end < start:
         raise Invalid(_("The end must not be before the start."), field="end")
@@ -171,6 +198,13 @@ def export_problem(
             }
         )
 
+    published = _published_previous(
+        session,
+        start,
+        end,
+        {slot["id"] for slot in exported_slots},
+        {executive_key(executive.id) for executive in executives},
+    )
     return {
         "format": FORMAT,
         "horizon": {"start": start.isoformat(), "end": end.isoformat()},
@@ -192,9 +226,10 @@ def export_problem(
             {"executive": executive_key(executive_id), "slot": slot_key(slot_id)}
             for executive_id, slot_id in sorted(forbidden)
         ],
-        # The planning feature will put the published plan here; until one exists, the
-        # proposed rotations are the best history there is.
-        "previous": [_rotation(booking) for booking in previous],
+        # Until a plan is published, the proposed rotations are the best history there is.
+        "previous": (
+            published if published is not None else [_rotation(booking) for booking in previous]
+        ),
     }
 
 

@@ -293,7 +293,7 @@ def _preference(executive: Executive | None, team_id: str | None, problem: Probl
     )
 
 
-def terms_of(problem: Problem, refs: Sequence[Ref], teams: Sequence[str | None] = ()) -> Terms:
+def _terms_of(problem: Problem, refs: Sequence[Ref], teams: Sequence[str | None] = ()) -> Terms:
     """The four objective terms of a list of rotations, as the spec defines them."""
     team_ids = [
         _team_of(problem, ref, teams[index] if index < len(teams) else None)
@@ -531,7 +531,7 @@ def _status(
     if plan.status == UNKNOWN and Counter(refs) != fixed:
         lines.append("status: an UNKNOWN plan holds exactly the fixed rotations")
     if plan.status in (OPTIMAL, FEASIBLE) and not expected:
-        fixed_only = terms_of(problem, list(fixed.elements()))
+        fixed_only = _terms_of(problem, list(fixed.elements()))
         if actual.as_tuple() < fixed_only.as_tuple():
             lines.append(
                 f"status: {plan.status} plan is worse than the plan of the fixed rotations "
@@ -547,7 +547,7 @@ def _terms_text(terms: Terms) -> str:
 def validate(problem: Problem, plan: Plan) -> list[str]:
     """Every violation of the spec the problem and the plan show, one line each; [] if valid."""
     refs = [(rotation.executive, tuple(rotation.slots)) for rotation in plan.rotations]
-    actual = terms_of(problem, refs, [rotation.team for rotation in plan.rotations])
+    actual = _terms_of(problem, refs, [rotation.team for rotation in plan.rotations])
     expected = fixed_conflicts(problem)
     lines = _shape(problem, plan)
     lines += _hard_constraints(problem, plan, refs)
@@ -567,8 +567,6 @@ def cli_check(problem_path: str | Path, plan_path: str | Path) -> int:
     except ProblemError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    for warning in problem.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
     try:
         plan = load_plan(plan_path)
     except PlanFileError as err:
@@ -578,6 +576,8 @@ def cli_check(problem_path: str | Path, plan_path: str | Path) -> int:
         # A plan that is JSON but not shaped like a plan is a violation, not an unreadable file.
         print(err)
         return 1
+    for warning in problem.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     lines = validate(problem, plan)
     for line in lines:
         print(line)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .jsonfields import Fields, got
+
 FORMAT = "rotation-plan/1"
 OPTIMAL = "OPTIMAL"
 FEASIBLE = "FEASIBLE"
@@ -30,6 +32,9 @@ class PlanError(ValueError):
 
 class PlanFileError(PlanError):
     """The plan file cannot be read at all, or is not JSON."""
+
+
+_F = Fields(PlanError)
 
 
 @dataclass(frozen=True)
@@ -168,121 +173,77 @@ def write_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
 # --- reading ------------------------------------------------------------------------------
 
 
-def _got(value: object) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _fail(path: str, message: str) -> PlanError:
-    return PlanError(f"{path}: {message}")
-
-
-def _object(value: object, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _fail(path, f"must be an object (got {_got(value)})")
-    return value
-
-
-def _required(obj: Mapping[str, Any], key: str, path: str) -> Any:
-    if key not in obj:
-        raise _fail(f"{path}.{key}" if path else key, "required")
-    return obj[key]
-
-
-def _list(value: object, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise _fail(path, f"must be a list (got {_got(value)})")
-    return value
-
-
-def _string(value: object, path: str) -> str:
-    if not isinstance(value, str):
-        raise _fail(path, f"must be a string (got {_got(value)})")
-    return value
-
-
-def _strings(value: object, path: str) -> tuple[str, ...]:
-    return tuple(_string(item, f"{path}[{index}]") for index, item in enumerate(_list(value, path)))
-
-
-def _int(value: object, path: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _fail(path, f"must be an integer (got {_got(value)})")
-    return value
-
-
 def _terms(value: object, path: str) -> Terms:
-    obj = _object(value, path)
-    return Terms(**{name: _int(_required(obj, name, path), f"{path}.{name}") for name in TERMS})
+    obj = _F.object(value, path)
+    return Terms(
+        **{name: _F.integer(_F.required(obj, name, path), f"{path}.{name}") for name in TERMS}
+    )
 
 
 def parse_plan(data: object) -> Plan:
     """Build a `Plan` from decoded JSON; raise `PlanError` naming the bad field."""
     if not isinstance(data, Mapping):
-        raise PlanError(f"plan: must be a JSON object (got {_got(data)})")
-    fmt = _required(data, "format", "")
+        raise PlanError(f"plan: must be a JSON object (got {got(data)})")
+    fmt = _F.required(data, "format", "")
     if fmt != FORMAT:
-        raise _fail("format", f"must be {FORMAT!r} (got {_got(fmt)})")
-    status = _required(data, "status", "")
+        raise _F.fail("format", f"must be {FORMAT!r} (got {got(fmt)})")
+    status = _F.required(data, "status", "")
     if status not in STATUSES:
-        raise _fail("status", f"must be one of {', '.join(STATUSES)} (got {_got(status)})")
+        raise _F.fail("status", f"must be one of {', '.join(STATUSES)} (got {got(status)})")
 
     rotations: list[Rotation] = []
-    for index, item in enumerate(_list(_required(data, "rotations", ""), "rotations")):
+    for index, item in enumerate(_F.list(_F.required(data, "rotations", ""), "rotations")):
         path = f"rotations[{index}]"
-        obj = _object(item, path)
+        obj = _F.object(item, path)
         rotations.append(
             Rotation(
-                executive=_string(_required(obj, "executive", path), f"{path}.executive"),
-                team=_string(_required(obj, "team", path), f"{path}.team"),
-                slots=_strings(_required(obj, "slots", path), f"{path}.slots"),
+                executive=_F.string(_F.required(obj, "executive", path), f"{path}.executive"),
+                team=_F.string(_F.required(obj, "team", path), f"{path}.team"),
+                slots=_F.strings(_F.required(obj, "slots", path), f"{path}.slots"),
             )
         )
 
     unassigned: list[Unassigned] = []
-    for index, item in enumerate(_list(_required(data, "unassigned", ""), "unassigned")):
+    for index, item in enumerate(_F.list(_F.required(data, "unassigned", ""), "unassigned")):
         path = f"unassigned[{index}]"
-        obj = _object(item, path)
+        obj = _F.object(item, path)
         unassigned.append(
             Unassigned(
-                executive=_string(_required(obj, "executive", path), f"{path}.executive"),
-                missing=_int(_required(obj, "missing", path), f"{path}.missing"),
-                reasons=_strings(_required(obj, "reasons", path), f"{path}.reasons"),
+                executive=_F.string(_F.required(obj, "executive", path), f"{path}.executive"),
+                missing=_F.integer(_F.required(obj, "missing", path), f"{path}.missing"),
+                reasons=_F.strings(_F.required(obj, "reasons", path), f"{path}.reasons"),
             )
         )
 
     conflicts: list[Conflict] = []
     raw_conflicts = data.get("conflicts")
     for index, item in enumerate(
-        [] if raw_conflicts is None else _list(raw_conflicts, "conflicts")
+        [] if raw_conflicts is None else _F.list(raw_conflicts, "conflicts")
     ):
         path = f"conflicts[{index}]"
-        obj = _object(item, path)
+        obj = _F.object(item, path)
         conflicts.append(
             Conflict(
-                constraint=_int(_required(obj, "constraint", path), f"{path}.constraint"),
-                executives=_strings(_required(obj, "executives", path), f"{path}.executives"),
-                slots=_strings(_required(obj, "slots", path), f"{path}.slots"),
-                message=_string(_required(obj, "message", path), f"{path}.message"),
+                constraint=_F.integer(_F.required(obj, "constraint", path), f"{path}.constraint"),
+                executives=_F.strings(_F.required(obj, "executives", path), f"{path}.executives"),
+                slots=_F.strings(_F.required(obj, "slots", path), f"{path}.slots"),
+                message=_F.string(_F.required(obj, "message", path), f"{path}.message"),
             )
         )
 
-    seconds = _required(data, "solve_seconds", "")
+    seconds = _F.required(data, "solve_seconds", "")
     if not isinstance(seconds, int | float) or isinstance(seconds, bool):
-        raise _fail("solve_seconds", f"must be a number (got {_got(seconds)})")
+        raise _F.fail("solve_seconds", f"must be a number (got {got(seconds)})")
     solver = data.get("solver")
     if solver is not None:
-        solver = _object(solver, "solver")
+        solver = _F.object(solver, "solver")
 
     return Plan(
         status=status,
         rotations=tuple(rotations),
         unassigned=tuple(unassigned),
-        objective=_terms(_required(data, "objective", ""), "objective"),
-        bound=_terms(_required(data, "bound", ""), "bound"),
+        objective=_terms(_F.required(data, "objective", ""), "objective"),
+        bound=_terms(_F.required(data, "bound", ""), "bound"),
         conflicts=tuple(conflicts),
         solve_seconds=float(seconds),
         solver=solver,
@@ -290,19 +251,5 @@ def parse_plan(data: object) -> Plan:
 
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:
-    """Read and parse a plan file; unreadable or invalid JSON raises `PlanError` too."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise PlanFileError(f"{path}: cannot read the file ({err.strerror or err})") from err
-    except UnicodeDecodeError as err:
-        raise PlanFileError(f"{path}: not UTF-8 text ({err.reason})") from err
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise PlanFileError(
-            f"{path}: not valid JSON ({err.msg} at line {err.lineno} column {err.colno})"
-        ) from err
-    except RecursionError as err:
-        raise PlanFileError(f"{path}: not valid JSON (nested too deeply)") from err
-    return parse_plan(data)
+    """Read and parse a plan file; unreadable or invalid JSON raises `PlanFileError`."""
+    return parse_plan(_F.read_file(path, PlanFileError))

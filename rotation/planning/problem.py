@@ -7,7 +7,6 @@ message is one line naming the field, e.g. ``slots[3].capacity: must be an integ
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from .jsonfields import Fields, got, is_int, join
 
 FORMAT = "rotation-problem/1"
 
@@ -26,6 +27,9 @@ _EMPTY: Mapping[str, int] = MappingProxyType({})
 
 class ProblemError(ValueError):
     """The problem file is unreadable or malformed; the message names the field."""
+
+
+_F = Fields(ProblemError)
 
 
 @dataclass(frozen=True)
@@ -139,65 +143,15 @@ class Problem:
 # --- reading ------------------------------------------------------------------------------
 
 
-def _got(value: object) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _fail(path: str, message: str) -> ProblemError:
-    return ProblemError(f"{path}: {message}")
-
-
-def _object(value: object, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _fail(path, f"must be an object (got {_got(value)})")
-    return value
-
-
-def _required(obj: Mapping[str, Any], key: str, path: str) -> Any:
-    if key not in obj:
-        raise _fail(_join(path, key), "required")
-    return obj[key]
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _list(value: object, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise _fail(path, f"must be a list (got {_got(value)})")
-    return value
-
-
-def _string(value: object, path: str, *, non_empty: bool = False) -> str:
-    if not isinstance(value, str):
-        raise _fail(path, f"must be a string (got {_got(value)})")
-    if non_empty and not value:
-        raise _fail(path, "must not be empty")
-    return value
-
-
-def _strings(value: object, path: str) -> tuple[str, ...]:
-    return tuple(_string(item, f"{path}[{index}]") for index, item in enumerate(_list(value, path)))
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _count(value: object, path: str) -> int:
-    if not _is_int(value) or value < 0:  # type: ignore[operator]
-        raise _fail(path, f"must be an integer >= 0 (got {_got(value)})")
+    if not is_int(value) or value < 0:  # type: ignore[operator]
+        raise _F.fail(path, f"must be an integer >= 0 (got {got(value)})")
     return value  # type: ignore[return-value]
 
 
 def _optional_count(obj: Mapping[str, Any], key: str, path: str) -> int | None:
     value = obj.get(key)
-    return None if value is None else _count(value, _join(path, key))
+    return None if value is None else _count(value, join(path, key))
 
 
 def _date(value: object, path: str) -> date:
@@ -206,44 +160,44 @@ def _date(value: object, path: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise _fail(path, f"must be a calendar date YYYY-MM-DD (got {_got(value)})")
+    raise _F.fail(path, f"must be a calendar date YYYY-MM-DD (got {got(value)})")
 
 
 def _time(value: object, path: str) -> str:
     if not isinstance(value, str) or not _TIME.fullmatch(value):
-        raise _fail(path, f"must be a time HH:MM from 00:00 to 23:59 (got {_got(value)})")
+        raise _F.fail(path, f"must be a time HH:MM from 00:00 to 23:59 (got {got(value)})")
     return value
 
 
 def _weights(value: object, path: str) -> Mapping[str, int]:
-    weights = _object(value, path)
+    weights = _F.object(value, path)
     for key, weight in weights.items():
-        if not _is_int(weight):
-            raise _fail(f"{path}.{key}", f"must be an integer (got {_got(weight)})")
+        if not is_int(weight):
+            raise _F.fail(f"{path}.{key}", f"must be an integer (got {got(weight)})")
     return MappingProxyType(dict(weights))
 
 
 def _unique(seen: set[str], value: str, path: str) -> str:
     if value in seen:
-        raise _fail(path, f"duplicate id {value!r}")
+        raise _F.fail(path, f"duplicate id {value!r}")
     seen.add(value)
     return value
 
 
 def _horizon(value: object) -> Horizon:
-    obj = _object(value, "horizon")
-    start = _date(_required(obj, "start", "horizon"), "horizon.start")
-    end = _date(_required(obj, "end", "horizon"), "horizon.end")
+    obj = _F.object(value, "horizon")
+    start = _date(_F.required(obj, "start", "horizon"), "horizon.start")
+    end = _date(_F.required(obj, "end", "horizon"), "horizon.end")
     if end < start:
-        raise _fail("horizon", f"end {end} is before start {start}")
+        raise _F.fail("horizon", f"end {end} is before start {start}")
     return Horizon(start, end)
 
 
 def _rules(value: object) -> Rules:
-    obj = _object(value, "rules")
-    rotation = _strings(_required(obj, "rotation", "rules"), "rules.rotation")
+    obj = _F.object(value, "rules")
+    rotation = _F.strings(_F.required(obj, "rotation", "rules"), "rules.rotation")
     if not rotation:
-        raise _fail("rules.rotation", "must list at least one slot kind")
+        raise _F.fail("rules.rotation", "must list at least one slot kind")
     return Rules(
         rotation=rotation,
         min_days_between_rotations=_optional_count(obj, "min_days_between_rotations", "rules"),
@@ -256,20 +210,20 @@ def _rules(value: object) -> Rules:
 def _teams(value: object) -> tuple[Team, ...]:
     teams: list[Team] = []
     seen: set[str] = set()
-    for index, item in enumerate(_list(value, "teams")):
+    for index, item in enumerate(_F.list(value, "teams")):
         path = f"teams[{index}]"
-        obj = _object(item, path)
+        obj = _F.object(item, path)
         teams.append(
             Team(
                 id=_unique(
                     seen,
-                    _string(_required(obj, "id", path), f"{path}.id", non_empty=True),
+                    _F.string(_F.required(obj, "id", path), f"{path}.id", non_empty=True),
                     f"{path}.id",
                 ),
-                site=_string(_required(obj, "site", path), f"{path}.site"),
-                timezone=_string(_required(obj, "timezone", path), f"{path}.timezone"),
-                languages=_strings(_required(obj, "languages", path), f"{path}.languages"),
-                topics=_strings(_required(obj, "topics", path), f"{path}.topics"),
+                site=_F.string(_F.required(obj, "site", path), f"{path}.site"),
+                timezone=_F.string(_F.required(obj, "timezone", path), f"{path}.timezone"),
+                languages=_F.strings(_F.required(obj, "languages", path), f"{path}.languages"),
+                topics=_F.strings(_F.required(obj, "topics", path), f"{path}.topics"),
             )
         )
     return tuple(teams)
@@ -278,23 +232,23 @@ def _teams(value: object) -> tuple[Team, ...]:
 def _slots(value: object, team_ids: set[str]) -> tuple[Slot, ...]:
     slots: list[Slot] = []
     seen: set[str] = set()
-    for index, item in enumerate(_list(value, "slots")):
+    for index, item in enumerate(_F.list(value, "slots")):
         path = f"slots[{index}]"
-        obj = _object(item, path)
-        slot_id = _string(_required(obj, "id", path), f"{path}.id", non_empty=True)
+        obj = _F.object(item, path)
+        slot_id = _F.string(_F.required(obj, "id", path), f"{path}.id", non_empty=True)
         _unique(seen, slot_id, f"{path}.id")
-        team = _string(_required(obj, "team", path), f"{path}.team")
+        team = _F.string(_F.required(obj, "team", path), f"{path}.team")
         if team not in team_ids:
-            raise _fail(f"{path}.team", f"unknown team {team!r}")
+            raise _F.fail(f"{path}.team", f"unknown team {team!r}")
         slots.append(
             Slot(
                 id=slot_id,
                 team=team,
-                date=_date(_required(obj, "date", path), f"{path}.date"),
-                start=_time(_required(obj, "start", path), f"{path}.start"),
-                end=_time(_required(obj, "end", path), f"{path}.end"),
-                kind=_string(_required(obj, "kind", path), f"{path}.kind"),
-                capacity=_count(_required(obj, "capacity", path), f"{path}.capacity"),
+                date=_date(_F.required(obj, "date", path), f"{path}.date"),
+                start=_time(_F.required(obj, "start", path), f"{path}.start"),
+                end=_time(_F.required(obj, "end", path), f"{path}.end"),
+                kind=_F.string(_F.required(obj, "kind", path), f"{path}.kind"),
+                capacity=_count(_F.required(obj, "capacity", path), f"{path}.capacity"),
             )
         )
     return tuple(slots)
@@ -302,15 +256,15 @@ def _slots(value: object, team_ids: set[str]) -> tuple[Slot, ...]:
 
 def _unavailable(value: object, path: str) -> tuple[tuple[date, date], ...]:
     ranges: list[tuple[date, date]] = []
-    for index, item in enumerate(_list(value, path)):
+    for index, item in enumerate(_F.list(value, path)):
         item_path = f"{path}[{index}]"
-        pair = _list(item, item_path)
+        pair = _F.list(item, item_path)
         if len(pair) != 2:
-            raise _fail(item_path, f"must be a pair [first, last] (got {_got(pair)})")
+            raise _F.fail(item_path, f"must be a pair [first, last] (got {got(pair)})")
         first = _date(pair[0], f"{item_path}[0]")
         last = _date(pair[1], f"{item_path}[1]")
         if last < first:
-            raise _fail(item_path, f"last {last} is before first {first}")
+            raise _F.fail(item_path, f"last {last} is before first {first}")
         ranges.append((first, last))
     return tuple(ranges)
 
@@ -318,19 +272,19 @@ def _unavailable(value: object, path: str) -> tuple[tuple[date, date], ...]:
 def _executives(value: object) -> tuple[Executive, ...]:
     executives: list[Executive] = []
     seen: set[str] = set()
-    for index, item in enumerate(_list(value, "executives")):
+    for index, item in enumerate(_F.list(value, "executives")):
         path = f"executives[{index}]"
-        obj = _object(item, path)
-        executive_id = _string(_required(obj, "id", path), f"{path}.id", non_empty=True)
+        obj = _F.object(item, path)
+        executive_id = _F.string(_F.required(obj, "id", path), f"{path}.id", non_empty=True)
         _unique(seen, executive_id, f"{path}.id")
-        languages = _strings(_required(obj, "languages", path), f"{path}.languages")
-        rotations = _count(_required(obj, "rotations", path), f"{path}.rotations")
+        languages = _F.strings(_F.required(obj, "languages", path), f"{path}.languages")
+        rotations = _count(_F.required(obj, "rotations", path), f"{path}.rotations")
         unavailable = obj.get("unavailable")
         preferences = obj.get("preferences")
         sites: Mapping[str, int] = _EMPTY
         topics: Mapping[str, int] = _EMPTY
         if preferences is not None:
-            prefs = _object(preferences, f"{path}.preferences")
+            prefs = _F.object(preferences, f"{path}.preferences")
             if prefs.get("sites") is not None:
                 sites = _weights(prefs["sites"], f"{path}.preferences.sites")
             if prefs.get("topics") is not None:
@@ -351,10 +305,10 @@ def _executives(value: object) -> tuple[Executive, ...]:
 
 
 def _rotation_ref(item: object, path: str) -> RotationRef:
-    obj = _object(item, path)
+    obj = _F.object(item, path)
     return RotationRef(
-        executive=_string(_required(obj, "executive", path), f"{path}.executive"),
-        slots=_strings(_required(obj, "slots", path), f"{path}.slots"),
+        executive=_F.string(_F.required(obj, "executive", path), f"{path}.executive"),
+        slots=_F.strings(_F.required(obj, "slots", path), f"{path}.slots"),
     )
 
 
@@ -369,12 +323,12 @@ def _check_fixed(
 ) -> None:
     """A fixed entry must name known ids and be one rotation inside the horizon."""
     if ref.executive not in executive_ids:
-        raise _fail(f"{path}.executive", f"unknown executive {ref.executive!r}")
+        raise _F.fail(f"{path}.executive", f"unknown executive {ref.executive!r}")
     for index, slot_id in enumerate(ref.slots):
         if slot_id not in slot_by_id:
-            raise _fail(f"{path}.slots[{index}]", f"unknown slot {slot_id!r}")
+            raise _F.fail(f"{path}.slots[{index}]", f"unknown slot {slot_id!r}")
     if len(ref.slots) != len(rules.rotation):
-        raise _fail(
+        raise _F.fail(
             f"{path}.slots",
             f"a rotation has {len(rules.rotation)} slot(s), one per day (got {len(ref.slots)})",
         )
@@ -383,26 +337,26 @@ def _check_fixed(
         slot = slot_by_id[slot_id]
         slot_path = f"{path}.slots[{index}]"
         if slot.team != first.team:
-            raise _fail(
+            raise _F.fail(
                 slot_path,
                 f"slot {slot_id!r} is at team {slot.team!r}, not {first.team!r}: "
                 "a rotation stays at one team",
             )
         expected = first.date + timedelta(days=index)
         if slot.date != expected:
-            raise _fail(
+            raise _F.fail(
                 slot_path,
                 f"slot {slot_id!r} is dated {slot.date}, expected {expected}: "
                 "a rotation takes consecutive days in order",
             )
         if slot.kind != rules.rotation[index]:
-            raise _fail(
+            raise _F.fail(
                 slot_path,
                 f"slot {slot_id!r} has kind {slot.kind!r}, "
                 f"expected {rules.rotation[index]!r} (rules.rotation[{index}])",
             )
         if slot.date not in horizon:
-            raise _fail(
+            raise _F.fail(
                 slot_path,
                 f"slot {slot_id!r} is dated {slot.date}, "
                 f"outside the horizon {horizon.start}..{horizon.end}",
@@ -412,21 +366,21 @@ def _check_fixed(
 def parse_problem(data: object) -> Problem:
     """Build a `Problem` from decoded JSON; raise `ProblemError` naming the bad field."""
     if not isinstance(data, Mapping):
-        raise ProblemError(f"problem: must be a JSON object (got {_got(data)})")
-    fmt = _required(data, "format", "")
+        raise ProblemError(f"problem: must be a JSON object (got {got(data)})")
+    fmt = _F.required(data, "format", "")
     if fmt != FORMAT:
-        raise _fail("format", f"must be {FORMAT!r} (got {_got(fmt)})")
-    horizon = _horizon(_required(data, "horizon", ""))
-    rules = _rules(_required(data, "rules", ""))
-    teams = _teams(_required(data, "teams", ""))
-    slots = _slots(_required(data, "slots", ""), {team.id for team in teams})
-    executives = _executives(_required(data, "executives", ""))
+        raise _F.fail("format", f"must be {FORMAT!r} (got {got(fmt)})")
+    horizon = _horizon(_F.required(data, "horizon", ""))
+    rules = _rules(_F.required(data, "rules", ""))
+    teams = _teams(_F.required(data, "teams", ""))
+    slots = _slots(_F.required(data, "slots", ""), {team.id for team in teams})
+    executives = _executives(_F.required(data, "executives", ""))
     slot_by_id = {slot.id: slot for slot in slots}
     executive_ids = {executive.id for executive in executives}
 
     def optional_list(key: str) -> list[Any]:
         value = data.get(key)
-        return [] if value is None else _list(value, key)
+        return [] if value is None else _F.list(value, key)
 
     fixed: list[RotationRef] = []
     for index, item in enumerate(optional_list("fixed")):
@@ -457,10 +411,10 @@ def parse_problem(data: object) -> Problem:
     forbidden: list[ForbiddenPair] = []
     for index, item in enumerate(optional_list("forbidden")):
         path = f"forbidden[{index}]"
-        obj = _object(item, path)
+        obj = _F.object(item, path)
         pair = ForbiddenPair(
-            executive=_string(_required(obj, "executive", path), f"{path}.executive"),
-            slot=_string(_required(obj, "slot", path), f"{path}.slot"),
+            executive=_F.string(_F.required(obj, "executive", path), f"{path}.executive"),
+            slot=_F.string(_F.required(obj, "slot", path), f"{path}.slot"),
         )
         if known(path, pair.executive, (pair.slot,)):
             forbidden.append(pair)
@@ -487,21 +441,7 @@ def parse_problem(data: object) -> Problem:
 
 def load_problem(path: str | Path) -> Problem:
     """Read and parse a problem file; unreadable or invalid JSON raises `ProblemError` too."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise ProblemError(f"{path}: cannot read the file ({err.strerror or err})") from err
-    except UnicodeDecodeError as err:
-        raise ProblemError(f"{path}: not UTF-8 text ({err.reason})") from err
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ProblemError(
-            f"{path}: not valid JSON ({err.msg} at line {err.lineno} column {err.colno})"
-        ) from err
-    except RecursionError as err:
-        raise ProblemError(f"{path}: not valid JSON (nested too deeply)") from err
-    return parse_problem(data)
+    return parse_problem(_F.read_file(path))
 
 
 # --- writing ------------------------------------------------------------------------------

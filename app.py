@@ -52,7 +52,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from rotation.views import agents, availability, capacity, executives, main, sites, teams, users
+    from rotation.views import (
+        agents,
+        availability,
+        capacity,
+        executives,
+        main,
+        planning,
+        sites,
+        teams,
+        users,
+    )
     from rotation.views import auth as auth_views
 
     for module in (
@@ -65,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
         users,
         capacity,
         availability,
+        planning,
     ):
         app.register_blueprint(module.bp)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectMultipleField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from ..i18n import _, _l
 from .capacity import end_not_before_start
+from .fields import CheckboxesField
 
 MIN_TIME_LIMIT_S = 5
 MAX_TIME_LIMIT_S = 600
@@ -36,7 +37,7 @@ class StartRunForm(FlaskForm):
 
     start = DateField(_l("First day"), validators=[InputRequired()])
     end = DateField(_l("Last day"), validators=[InputRequired()])
-    site_ids = SelectMultipleField(
+    site_ids = CheckboxesField(
         _l("Sites"),
         coerce=int,
         validators=[Optional()],
@@ -46,7 +47,10 @@ class StartRunForm(FlaskForm):
         _l("Teams"),
         coerce=int,
         validators=[Optional()],
-        description=_l("Leave empty to plan every team of the chosen sites."),
+        description=_l(
+            "Leave empty to plan every team of the chosen sites. "
+            "Hold Ctrl (⌘ on a Mac) to choose several."
+        ),
     )
     time_limit_s = time_limit_field()
 
@@ -77,19 +81,17 @@ class SlotIdsField(HiddenField):
         return ",".join(str(slot_id) for slot_id in self.data or [])
 
 
+def some_slots(form, field) -> None:
+    if not field.data:
+        raise ValidationError(_("Name the slots of the rotation."))
+
+
 class AdjustForm(FlaskForm):
     """Pin or drop one rotation of the draft; with clear, undo that executive's adjustment."""
 
     executive_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
-    slot_ids = SlotIdsField()
+    slot_ids = SlotIdsField(validators=[some_slots])
     clear = BooleanField()
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if valid and not self.clear.data and not self.slot_ids.data:
-            self.slot_ids.errors.append(_("Name the slots of the rotation."))
-            return False
-        return valid
 
 
 class RerunForm(FlaskForm):

@@ -120,19 +120,22 @@ def load_demo(if_empty: bool) -> None:
     """Fill an empty database with the demo organisation; every account shares one password."""
     with Session(engine()) as session:
         if session.exec(select(Site.id)).first() is not None:
-            if if_empty:
-                click.echo("demo data already loaded")
-                return
-            raise click.ClickException(
-                "The database already holds sites; the demo loads only into an empty database."
-            )
-        sign_ins = demo.load_demo(session=session, today=date.today())
-        session.commit()
-    width = max(len(sign_in.role) for sign_in in sign_ins)
-    click.echo("Demo data loaded. Sign in with:")
-    for sign_in in sign_ins:
-        click.echo(f"  {sign_in.role:<{width}}  {sign_in.email}")
-    click.echo(f"Password for every account: {demo.DEMO_PASSWORD}")
+            if not if_empty:
+                raise click.ClickException(
+                    "The database already holds sites; the demo loads only into an empty database."
+                )
+            click.echo("demo data already loaded")
+            sign_ins = demo.demo_sign_ins(session)
+        else:
+            sign_ins = demo.load_demo(session=session, today=date.today())
+            session.commit()
+            click.echo("Demo data loaded.")
+    if sign_ins:
+        width = max(len(sign_in.role) for sign_in in sign_ins)
+        click.echo("Demo sign-ins:")
+        for sign_in in sign_ins:
+            click.echo(f"  {sign_in.role:<{width}}  {sign_in.email}")
+        click.echo(f"Password for every demo account: {demo.DEMO_PASSWORD}")
 
 
 @click.command("worker")

@@ -780,19 +780,30 @@ class _Loader:
         )
 
     def sign_ins(self) -> list[DemoSignIn]:
-        wanted = (
-            ("Program manager", "pm"),
-            ("Team lead (Leipzig)", "lead.leipzig"),
-            ("Team lead (Dortmund)", "lead.dortmund"),
-            ("Team lead (Wien)", "lead.wien"),
-            ("Team lead (Zürich)", "lead.zuerich"),
-            ("Executive (CFO)", "cfo"),
-            ("Executive (CEO)", "ceo"),
-        )
-        return [
-            DemoSignIn(role=label, name=self.users[local].name, email=self.users[local].email)
-            for label, local in wanted
-        ]
+        return demo_sign_ins(self.session)
+
+
+# The accounts worth trying first, one or more per role: (label, email local part).
+SIGN_INS = (
+    ("Program manager", "pm"),
+    ("Team lead (Leipzig)", "lead.leipzig"),
+    ("Team lead (Dortmund)", "lead.dortmund"),
+    ("Team lead (Wien)", "lead.wien"),
+    ("Team lead (Zürich)", "lead.zuerich"),
+    ("Executive (CFO)", "cfo"),
+    ("Executive (CEO)", "ceo"),
+)
+
+
+def demo_sign_ins(session: Session) -> list[DemoSignIn]:
+    """The demo's sign-ins whose accounts exist in this database."""
+    emails = [f"{local}@{DOMAIN}" for _label, local in SIGN_INS]
+    users = {user.email: user for user in session.exec(select(User).where(User.email.in_(emails)))}
+    return [
+        DemoSignIn(role=label, name=users[email].name, email=email)
+        for (label, _local), email in zip(SIGN_INS, emails, strict=True)
+        if email in users
+    ]
 
 
 def load_demo(*, session: Session, today: date) -> list[DemoSignIn]:

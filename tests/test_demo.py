@@ -176,4 +176,5 @@ def test_load_demo_if_empty_leaves_a_loaded_database_alone(app, session, demo):
     result = app.test_cli_runner().invoke(args=["load-demo", "--if-empty"])
     assert result.exit_code == 0
     assert "demo data already loaded" in result.output
+    assert "lead.leipzig@headset.example" in result.output
     assert _count(session, Team) == teams

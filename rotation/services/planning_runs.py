@@ -478,10 +478,13 @@ def run_worker(
 
     global _worker_config
     _worker_config = dict(config)
-    connection = Redis.from_url(str(config["REDIS_URL"]))
-    queue = Queue(str(config.get("PLAN_QUEUE", DEFAULTS["PLAN_QUEUE"])), connection=connection)
-    worker = (worker_class or Worker)([queue], connection=connection)
-    return worker.work(burst=burst, with_scheduler=False)
+    try:
+        connection = Redis.from_url(str(config["REDIS_URL"]))
+        queue = Queue(str(config.get("PLAN_QUEUE", DEFAULTS["PLAN_QUEUE"])), connection=connection)
+        worker = (worker_class or Worker)([queue], connection=connection)
+        return worker.work(burst=burst, with_scheduler=False)
+    finally:
+        _worker_config = None
 
 
 def execute_run(*, database_url: str, run_id: int, workers: int = 2) -> None:

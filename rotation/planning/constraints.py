@@ -139,17 +139,28 @@ def add_rotation_count(
     """Hard constraint 4, first half: an executive gets at most `rotations` rotations."""
     for executive, members in _groups(cands.executive, np.arange(len(cands))):
         wanted = int(index.rotations[executive])
-        if len(members) > wanted:
+        if len(members) <= wanted:
+            continue
+        if wanted == 1:
+            model.add_at_most_one([x[int(i)] for i in members])
+        else:
             model.add(_sum(x, members) <= wanted)
 
 
 def _add_start_windows(
-    model: cp_model.CpModel, x: Sequence[cp_model.IntVar], cands: Candidates, width: int
+    model: cp_model.CpModel,
+    x: Sequence[cp_model.IntVar],
+    cands: Candidates,
+    index: Index,
+    width: int,
 ) -> None:
     """At most one rotation per executive starts within any `width` consecutive days."""
-    if width <= 1 or len(cands) == 0:
+    # An executive with at most one rotation is covered by `add_rotation_count`.
+    several = index.rotations[cands.executive] > 1
+    if width <= 1 or not several.any():
         return
-    order = np.lexsort((cands.day, cands.executive))
+    order = np.flatnonzero(several)
+    order = order[np.lexsort((cands.day[order], cands.executive[order]))]
     executive, day = cands.executive[order], cands.day[order]
     # Window i holds rows i .. end[i]-1: same executive, start day < day[i] + width.
     key = executive * (int(day.max()) + width + 1) + day
@@ -167,7 +178,7 @@ def add_spacing(
 ) -> None:
     """Hard constraint 4, second half: start days of one executive's rotations are at least
     `min_days_between_rotations` apart."""
-    _add_start_windows(model, x, cands, index.problem.rules.min_days_between_rotations or 0)
+    _add_start_windows(model, x, cands, index, index.problem.rules.min_days_between_rotations or 0)
 
 
 def add_one_slot_per_date(
@@ -180,7 +191,7 @@ def add_one_slot_per_date(
     already say so.
     """
     if (index.problem.rules.min_days_between_rotations or 0) < index.length:
-        _add_start_windows(model, x, cands, index.length)
+        _add_start_windows(model, x, cands, index, index.length)
 
 
 def add_team_day_cap(

@@ -7,13 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from rotation.planning.plan import load_plan
 from rotation.planning.problem import load_problem
 from rotation.planning.validate import validate
-
-pytest.importorskip("rotation.planning.solve")
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 ROOT = Path(__file__).resolve().parents[2]

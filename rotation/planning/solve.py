@@ -452,6 +452,7 @@ def _team_flow(
         np.concatenate(costs).astype(np.int64),
     )
     total = int(need.sum())
+    flow.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
     if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL or flow.maximum_flow() < total:
         return None
     flows = flow.flows(arcs)

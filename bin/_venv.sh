@@ -1,5 +1,5 @@
 # Sourced by bin/demo and bin/test: make .venv (Python 3.11 or newer) and install
-# requirements.txt into it. Quiet when everything is installed already.
+# requirements.txt into it, again only when requirements.txt changed since.
 
 if [ ! -x .venv/bin/python ]; then
     if command -v python3.11 >/dev/null 2>&1; then
@@ -12,4 +12,7 @@ if ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; the
     echo "Headset needs Python 3.11 or newer: remove .venv and install python3.11." >&2
     exit 1
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+if ! cmp -s requirements.txt .venv/requirements.installed; then
+    .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+    cp requirements.txt .venv/requirements.installed
+fi

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from babel import negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request, session
@@ -30,7 +31,10 @@ def select_locale() -> str | None:
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in LOCALES:
         return user_locale
-    return request.accept_languages.best_match(LOCALES) or "en"
+    # Werkzeug's best_match prefers an exact "de;q=0.3" over "en-US" at q=1, so the
+    # browser's order is honoured here, a regional tag falling back to its language.
+    preferred = [language.lower() for language, _quality in request.accept_languages]
+    return negotiate_locale(preferred, LOCALES, sep="-") or "en"
 
 
 @contextmanager

@@ -124,6 +124,19 @@ def test_the_sign_in_page_speaks_english_to_an_english_browser(client):
     assert "Passwort" not in page
 
 
+@pytest.mark.parametrize(
+    ("accepted", "heading"),
+    [
+        ("de-AT,de;q=0.9", "<h1>Anmelden</h1>"),
+        ("fr-CH,fr;q=0.9,de;q=0.7,en;q=0.5", "<h1>Anmelden</h1>"),
+        ("en-US,en;q=0.9,de;q=0.3", "<h1>Sign in</h1>"),
+        ("fr,it;q=0.5", "<h1>Sign in</h1>"),
+    ],
+)
+def test_the_browsers_first_language_we_offer_wins(client, accepted, heading):
+    assert heading in sign_in_page(client, accepted)
+
+
 def test_the_language_switch_overrides_the_browser(client):
     response = client.post(
         "/language",

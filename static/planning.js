@@ -34,15 +34,19 @@
 
   function isNumber(value) { return typeof value === "number" && isFinite(value); }
 
-  function draw(points) {
+  function draw(points, elapsed) {
     var old = chart.querySelector("g.plot");
     if (old) { chart.removeChild(old); }
     var plot = svg("g", { "class": "plot" });
     chart.appendChild(plot);
 
     var found = points.filter(function (p) { return isNumber(p.preference); });
-    var bounds = points.filter(function (p) { return isNumber(p.preference_bound); });
-    var last = points.length ? points[points.length - 1].t : 0;
+    // A bound below the plan's own value proves nothing about a maximized term: left out.
+    var bounds = points.filter(function (p) {
+      return isNumber(p.preference_bound) && !(isNumber(p.preference) && p.preference_bound < p.preference);
+    });
+    // While the solver works the lines reach to now, so the chart grows between reports.
+    var last = Math.max(points.length ? points[points.length - 1].t : 0, elapsed || 0);
     var xMax = Math.max(timeLimit, last, 1);
     var values = found.map(function (p) { return p.preference; })
       .concat(bounds.map(function (p) { return p.preference_bound; }));
@@ -59,7 +63,7 @@
     plot.appendChild(svg("line", { "class": "axis", x1: LEFT, y1: TOP, x2: LEFT, y2: H - BOTTOM }));
     [0, xMax / 2, xMax].forEach(function (t) {
       plot.appendChild(svg("text", { "class": "tick", x: x(t), y: H - BOTTOM + 18, "text-anchor": "middle" },
-        format(labels.labelSeconds, { n: Math.round(t) })));
+        format(labels.labelSeconds, { n: Math.round(t * 10) / 10 })));
     });
     if (values.length) {
       [yMin + pad, yMax - pad].forEach(function (v) {
@@ -97,7 +101,7 @@
       status.textContent = data.status_label;
       status.className = "badge run-" + data.status;
     }
-    text("run-phase", data.phase || "–");
+    text("run-phase", data.phase_label || data.phase || "–");
     text("run-elapsed", String(Math.round(data.elapsed_s || 0)));
     var message = document.getElementById("run-message");
     if (message) {
@@ -115,7 +119,7 @@
         bound: isNumber(latest.coverage_bound) ? latest.coverage_bound : "?"
       })
       : labels.labelNoCoverage);
-    draw(points);
+    draw(points, data.is_active ? data.elapsed_s : 0);
     var link = document.getElementById("draft-link");
     if (link && data.draft_url) {
       link.setAttribute("href", data.draft_url);

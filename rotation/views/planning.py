@@ -50,6 +50,26 @@ register_access(
 navigation.add("planning.index", _l("Plan"), before="executives.index")
 
 
+# The planner's phases in words; a phase not listed shows as it is.
+PHASE_LABELS = {
+    "queued": _l("waiting for a worker"),
+    "starting": _l("reading the problem"),
+    "greedy": _l("a quick first plan"),
+    "relaxation": _l("estimating the best possible"),
+    "coverage": _l("placing as many rotations as possible"),
+    "max_team_load": _l("spreading rotations evenly over the teams"),
+    "kept": _l("keeping published rotations where it can"),
+    "done": _l("done"),
+    "cancelled": _l("cancelled"),
+    "failed": _l("failed"),
+}
+
+
+@bp.app_template_filter("run_phase_label")
+def run_phase_label(phase: str) -> str:
+    return str(PHASE_LABELS.get(phase, phase))
+
+
 @bp.app_template_filter("run_status_label")
 def run_status_label(status: str) -> str:
     return planning_runs.status_label(status)
@@ -160,6 +180,7 @@ def run(run_id: int):
 
 def _progress(plan_run) -> dict:
     data = planning_runs.progress_json(plan_run)
+    data["phase_label"] = run_phase_label(plan_run.phase)
     data["draft_url"] = (
         url_for("planning.draft", run_id=plan_run.id) if plan_run.plan_json is not None else None
     )

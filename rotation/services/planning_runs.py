@@ -122,7 +122,8 @@ def get_run(session: Session, run_id: int) -> PlanRun:
     Raises NotFound.
     """
     fail_stale_runs(session=session)
-    run = session.get(PlanRun, run_id)
+    # A worker writes the row from elsewhere; never serve an older copy from the session.
+    run = session.get(PlanRun, run_id, populate_existing=True)
     if run is None:
         raise NotFound(_("This planning run does not exist."))
     return run
@@ -667,15 +668,14 @@ class _Reporter:
             self._phase = progress.phase
             self._dirty = True
             points = self._points
-            # Within PROGRESS_EVERY_S of the point before, the newest replaces the last one.
+            # A point per PROGRESS_EVERY_S of solver time is enough for the chart.
             if (
-                len(points) >= 2
-                and point["t"] - points[-2]["t"] < PROGRESS_EVERY_S
+                points
+                and point["t"] - points[-1]["t"] < PROGRESS_EVERY_S
                 and points[-1]["phase"] == point["phase"]
             ):
-                points[-1] = point
-            else:
-                points.append(point)
+                return
+            points.append(point)
             if len(points) > MAX_POINTS:
                 self._points = [points[0], *points[1:-1:2], points[-1]]
 
@@ -1101,8 +1101,14 @@ def _draft_rotation(run: PlanRun, executive_id: int, slot_ids: list[int]) -> dic
     raise Invalid(_("This rotation is not in the draft."))
 
 
-def _without(entries: list[dict], entry: dict) -> list[dict]:
-    return [other for other in entries if other != entry]
+def _adjust(run: PlanRun, entry: dict, *, pinned: bool, dropped: bool) -> PlanRun:
+    """Set whether the rotation `entry` is pinned or dropped (never both)."""
+    pins = [other for other in run.pins if other != entry]
+    drops = [other for other in run.drops if other != entry]
+    # New lists, not changed ones: the JSON columns notice assignment only.
+    run.pins = [*pins, entry] if pinned else pins
+    run.drops = [*drops, entry] if dropped else drops
+    return run
 
 
 def pin(
@@ -1110,9 +1116,7 @@ def pin(
 ) -> PlanRun:
     """Keep a draft rotation as fixed in the next run based on this draft."""
     run = _adjustable_run(session, actor, run_id)
-    entry = _draft_rotation(run, executive_id, slot_ids)
-    run.drops = _without(run.drops, entry)
-    run.pins = [*_without(run.pins, entry), entry]
+    _adjust(run, _draft_rotation(run, executive_id, slot_ids), pinned=True, dropped=False)
     session.flush()
     return run
 
@@ -1122,9 +1126,7 @@ def drop(
 ) -> PlanRun:
     """Forbid a draft rotation's slots to its executive in the next run based on this draft."""
     run = _adjustable_run(session, actor, run_id)
-    entry = _draft_rotation(run, executive_id, slot_ids)
-    run.pins = _without(run.pins, entry)
-    run.drops = [*_without(run.drops, entry), entry]
+    _adjust(run, _draft_rotation(run, executive_id, slot_ids), pinned=False, dropped=True)
     session.flush()
     return run
 
@@ -1135,8 +1137,7 @@ def clear_adjustment(
     """Undo a pin or a drop."""
     run = _adjustable_run(session, actor, run_id)
     entry = {"executive_id": executive_id, "slot_ids": list(slot_ids)}
-    run.pins = _without(run.pins, entry)
-    run.drops = _without(run.drops, entry)
+    _adjust(run, entry, pinned=False, dropped=False)
     session.flush()
     return run
 

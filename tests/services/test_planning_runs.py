@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import select
 
-from rotation.errors import Conflict, NotAllowed
+from rotation.errors import Conflict, Invalid, NotAllowed
 from rotation.models import (
     Booking,
     BookingDay,
@@ -553,10 +553,9 @@ def test_publishing_the_same_run_twice_changes_nothing(session, manager, world):
     assert _reload(session, run).published_at == published_at
 
 
-def test_a_newer_plan_supersedes_untouched_proposals_but_not_requested_ones(
-    session, manager, world
-):
-    first, second, third = world.executives
+def _publish_first_plan(session, manager, world) -> PlanRun:
+    """Publish the first and second executive on the days 0 and 2."""
+    first, second, _third = world.executives
     old = _finish_with(
         session,
         _start(session, manager),
@@ -564,6 +563,14 @@ def test_a_newer_plan_supersedes_untouched_proposals_but_not_requested_ones(
     )
     planning_runs.publish(session=session, actor=manager, run_id=old.id)
     session.commit()
+    return old
+
+
+def test_a_newer_plan_supersedes_untouched_proposals_but_not_requested_ones(
+    session, manager, world
+):
+    first, second, third = world.executives
+    _publish_first_plan(session, manager, world)
     requested = session.exec(select(Booking).where(Booking.executive_id == second.id)).one()
     bookings.transition(session, requested, BookingStatus.REQUESTED, actor=None)
     session.commit()
@@ -607,13 +614,7 @@ def test_the_published_plan_is_the_previous_plan_of_the_next_export(session, man
 
 def test_the_draft_shows_the_difference_to_the_published_plan(session, manager, world):
     first, second, third = world.executives
-    old = _finish_with(
-        session,
-        _start(session, manager),
-        [(first, world.team, world.pair(0)), (second, world.team, world.pair(2))],
-    )
-    planning_runs.publish(session=session, actor=manager, run_id=old.id)
-    session.commit()
+    _publish_first_plan(session, manager, world)
     new = _finish_with(
         session,
         _start(session, manager),
@@ -629,3 +630,46 @@ def test_the_draft_shows_the_difference_to_the_published_plan(session, manager, 
     assert draft.fair_share == 2
     assert [term.words for term in draft.terms] == ["optimal"] * 4
     assert draft.is_publishable
+
+
+@needs_solver
+def test_the_draft_says_why_an_executive_is_left_out_and_where_to_fix_it(
+    session, manager, world, make_executive, database_url
+):
+    french = make_executive(languages=("fr",))
+    run = _start(session, manager)
+    planning_runs.execute_run(database_url=database_url, run_id=run.id, workers=1)
+    draft = planning_runs.draft(session=session, actor=manager, run_id=run.id)
+    [left_out] = draft.unassigned
+    assert (left_out.executive_id, left_out.missing) == (french.id, 1)
+    assert any("fr" in reason for reason in left_out.reasons)
+    assert ("executives.edit", {"executive_id": french.id}) in [
+        (endpoint, arguments) for _label, endpoint, arguments in left_out.fix_links
+    ]
+    assert len(draft.rotations) == 3
+
+
+def test_progress_keeps_a_point_per_half_second_and_at_most_two_hundred():
+    reporter = planning_runs._Reporter(engine=None, run_id=0)
+    terms = SimpleNamespace(coverage=1, preference=2)
+    for step in range(20_000):
+        reporter.progress(
+            SimpleNamespace(phase="search", elapsed_s=step / 100, objective=terms, bound=terms)
+        )
+    points = reporter.points()
+    assert len(points) <= planning_runs.MAX_POINTS
+    assert points[-1]["t"] >= 199.5
+    gaps = [later["t"] - earlier["t"] for earlier, later in zip(points, points[1:], strict=False)]
+    assert min(gaps) >= planning_runs.PROGRESS_EVERY_S
+
+
+def test_a_finished_run_cannot_be_cancelled_and_an_unfinished_one_not_published(
+    session, manager, world
+):
+    run = _start(session, manager)
+    with pytest.raises(Invalid):
+        planning_runs.publish(session=session, actor=manager, run_id=run.id)
+    session.rollback()
+    _finish_with(session, run, [])
+    with pytest.raises(Invalid):
+        planning_runs.cancel_run(session=session, actor=manager, run_id=run.id)

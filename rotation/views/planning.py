@@ -201,7 +201,14 @@ def cancel(run_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    planning_runs.cancel_run(session=db, actor=current_user, run_id=run_id)
+    try:
+        planning_runs.cancel_run(session=db, actor=current_user, run_id=run_id)
+    except DomainError as err:
+        db.rollback()
+        if err.status == 403:
+            raise
+        flash(err.message, "error")
+        return redirect(url_for("planning.run", run_id=run_id))
     db.commit()
     flash(_("The run is being cancelled; the best plan found so far stays as its draft."), "info")
     return redirect(url_for("planning.run", run_id=run_id))

@@ -373,3 +373,54 @@ def test_the_planning_forms_refuse_a_post_without_the_csrf_token(
         assert "csrf_token" in client.get("/planning").get_data(as_text=True)
     finally:
         app.extensions["engine"].dispose()
+
+
+def test_cancelling_a_finished_run_says_it_has_ended(client, finished_run):
+    response = client.post(f"/planning/runs/{finished_run}/cancel", follow_redirects=True)
+    assert response.status_code == 200
+    assert "This run has already ended." in response.get_data(as_text=True)
+
+
+def test_a_failed_run_shows_its_reason_on_its_page_and_in_the_progress(
+    client, session, manager, world
+):
+    run = planning_runs.start_run(
+        session=session,
+        actor=manager,
+        start=date(2027, 3, 1),
+        end=date(2027, 3, 31),
+        site_ids=[],
+        team_ids=[],
+        time_limit_s=5,
+    )
+    run.status = PlanRunStatus.FAILED.value
+    run.message = "The worker stopped responding (last sign of life at 2027-02-01 10:00:00 UTC)."
+    session.commit()
+    page = client.get(f"/planning/runs/{run.id}").get_data(as_text=True)
+    assert "The worker stopped responding" in page
+    assert 'id="cancel-form"' not in page
+    data = client.get(f"/planning/runs/{run.id}/progress.json").get_json()
+    assert (data["status"], data["is_active"]) == ("failed", False)
+    assert data["message"].startswith("The worker stopped responding")
+    assert data["draft_url"] is None
+
+
+def test_a_running_run_offers_to_cancel_and_names_its_phase_in_words(
+    client, session, manager, world
+):
+    run = planning_runs.start_run(
+        session=session,
+        actor=manager,
+        start=date(2027, 3, 1),
+        end=date(2027, 3, 31),
+        site_ids=[],
+        team_ids=[],
+        time_limit_s=5,
+    )
+    session.commit()
+    page = client.get(f"/planning/runs/{run.id}").get_data(as_text=True)
+    assert 'id="cancel-form"' in page
+    assert "waiting for a worker" in page
+    assert client.get(f"/planning/runs/{run.id}/progress.json").get_json()["phase_label"] == (
+        "waiting for a worker"
+    )

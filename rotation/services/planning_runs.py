@@ -819,7 +819,8 @@ class Draft:
     diff: Diff
     published: PlanRun | None
     is_publishable: bool
-    warnings: list[str] = field(default_factory=list)
+    # Why an INFEASIBLE plan is impossible: the clashing fixed rotations, in plain words.
+    conflicts: list[str] = field(default_factory=list)
 
 
 def _key_id(key: str) -> int:
@@ -1079,6 +1080,7 @@ def draft(*, session: Session, actor: User, run_id: int) -> Draft:
         diff=diff,
         published=published,
         is_publishable=_is_publishable(run),
+        conflicts=[names.humanize(conflict.message) for conflict in plan.conflicts],
     )
 
 

@@ -673,3 +673,31 @@ def test_a_finished_run_cannot_be_cancelled_and_an_unfinished_one_not_published(
     _finish_with(session, run, [])
     with pytest.raises(Invalid):
         planning_runs.cancel_run(session=session, actor=manager, run_id=run.id)
+
+
+def test_the_worker_command_needs_a_redis_url(app):
+    app.config["REDIS_URL"] = None
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0
+    assert "REDIS_URL" in result.output
+
+
+@needs_solver
+def test_a_draft_of_impossible_pins_names_the_clash(session, manager, world, database_url):
+    first, second, _third = world.executives
+    run = _finish_with(
+        session,
+        _start(session, manager),
+        [(first, world.team, world.pair(0)), (second, world.team, world.pair(2))],
+    )
+    run.pins = [
+        {"executive_id": first.id, "slot_ids": world.pair(0)},
+        {"executive_id": second.id, "slot_ids": world.pair(0)},  # one place, two pins
+    ]
+    session.commit()
+    rerun = _start(session, manager, based_on_id=run.id)
+    planning_runs.execute_run(database_url=database_url, run_id=rerun.id, workers=1)
+    draft = planning_runs.draft(session=session, actor=manager, run_id=rerun.id)
+    assert draft.plan_status == "INFEASIBLE"
+    assert draft.conflicts
+    assert not draft.is_publishable

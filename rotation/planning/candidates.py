@@ -81,6 +81,17 @@ class Index:
         np.add.at(counts, (self.pattern_team, self.pattern_day), 1)
         return counts
 
+    def reachable_teams(self) -> np.ndarray:
+        """(E, T) bool: teams where the executive has at least one candidate."""
+        has_pattern = (self.patterns_per_team_day() > 0).astype(np.float32)
+        reachable = (self.starts.astype(np.float32) @ has_pattern.T) > 0
+        reachable &= self.speaks
+        for e in self.forbidden:
+            exact = np.zeros(len(self.team_ids), dtype=bool)
+            exact[self.pattern_team[self.allowed_patterns(e)]] = True
+            reachable[e] = exact
+        return reachable
+
     def forbidden_patterns(self, executive: int) -> np.ndarray:
         """Bool (P,): patterns the executive may not take because of a forbidden pair."""
         slots = self.forbidden.get(executive)
@@ -104,6 +115,66 @@ class Index:
         return mask
 
 
+def _patterns(
+    problem: Problem,
+    slot_team: np.ndarray,
+    slot_day: np.ndarray,
+    slot_capacity: np.ndarray,
+    n_team: int,
+    days: int,
+) -> np.ndarray:
+    """Rows of (team * days + start day, slot of day 0, slot of day 1, ...), sorted.
+
+    Usually a team has at most one slot of a kind per date; then every (team, start day)
+    has at most one pattern and a dense lookup finds them all at once. Otherwise every
+    combination of the slots on offer is a pattern of its own.
+    """
+    kinds = problem.rules.rotation
+    length = len(kinds)
+    kind_of = np.array([slot.kind for slot in problem.slots], dtype=object)
+    usable = (slot_day >= 0) & (slot_capacity > 0)
+    key = slot_team * days + slot_day
+    width = n_team * days
+    dense = []
+    for kind in kinds:
+        chosen = np.flatnonzero(usable & (kind_of == kind))
+        if len(np.unique(key[chosen])) < len(chosen):
+            return _patterns_with_choices(problem, slot_team, slot_day, usable, days)
+        lookup = np.full(width, -1, dtype=np.int64)
+        lookup[key[chosen]] = chosen
+        dense.append(lookup.reshape(n_team, days))
+    if days < length or width == 0:
+        return np.zeros((0, length + 1), dtype=np.int64)
+    span = days - length + 1
+    per_day = np.stack([dense[k][:, k : k + span] for k in range(length)], axis=-1)
+    team, start = np.nonzero((per_day >= 0).all(axis=-1))
+    return np.column_stack([team * days + start, per_day[team, start]]).astype(np.int64)
+
+
+def _patterns_with_choices(
+    problem: Problem,
+    slot_team: np.ndarray,
+    slot_day: np.ndarray,
+    usable: np.ndarray,
+    days: int,
+) -> np.ndarray:
+    kinds = problem.rules.rotation
+    length = len(kinds)
+    by_key: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+    for n in np.flatnonzero(usable).tolist():
+        by_key[(int(slot_team[n]), int(slot_day[n]), problem.slots[n].kind)].append(n)
+    rows: list[tuple[int, ...]] = []
+    for team, day, kind in sorted(by_key):
+        if kind != kinds[0] or day + length > days:
+            continue
+        choices = [by_key.get((team, day + k, kinds[k])) for k in range(length)]
+        if not all(choices):
+            continue
+        for row in itertools.product(*choices):
+            rows.append((team * days + day, *row))
+    return np.array(rows, dtype=np.int64).reshape(len(rows), length + 1)
+
+
 def build_index(problem: Problem) -> Index:
     """Turn the problem into arrays and enumerate every pattern."""
     kinds = problem.rules.rotation
@@ -115,24 +186,9 @@ def build_index(problem: Problem) -> Index:
     slot_day = slot_days(problem)
     slot_capacity = np.array([s.capacity for s in problem.slots], dtype=np.int64)
 
-    by_key: dict[tuple[int, int, str], list[int]] = defaultdict(list)
-    for n, slot in enumerate(problem.slots):
-        if slot_day[n] >= 0 and slot.capacity > 0:
-            by_key[(int(slot_team[n]), int(slot_day[n]), slot.kind)].append(n)
-    rows: list[tuple[int, ...]] = []
-    teams: list[int] = []
-    starts_of: list[int] = []
-    for team, day, kind in sorted(by_key):
-        if kind != kinds[0] or day + length > days:
-            continue
-        choices = [by_key.get((team, day + k, kinds[k])) for k in range(length)]
-        if not all(choices):
-            continue
-        for row in itertools.product(*choices):
-            rows.append(row)
-            teams.append(team)
-            starts_of.append(day)
-    pattern_slots = np.array(rows, dtype=np.int64).reshape(len(rows), length)
+    rows = _patterns(problem, slot_team, slot_day, slot_capacity, len(team_ids), days)
+    pattern_slots = rows[:, 1:]
+    teams, starts_of = rows[:, 0] // max(days, 1), rows[:, 0] % max(days, 1)
 
     speaks = language_matrix(problem)
     available = availability_matrix(problem)
@@ -159,7 +215,7 @@ def build_index(problem: Problem) -> Index:
             np.add.at(weight[e], teams_with_topic.get(topic, []), value)
 
     min_days = problem.rules.min_days_between_rotations or 0
-    pattern_of_slots = {tuple(int(s) for s in row): p for p, row in enumerate(rows)}
+    pattern_of_slots = {tuple(row): p for p, row in enumerate(pattern_slots.tolist())}
     executive_index = {ex.id: n for n, ex in enumerate(problem.executives)}
     slot_index = {slot.id: n for n, slot in enumerate(problem.slots)}
     fixed_pairs = []
@@ -181,8 +237,8 @@ def build_index(problem: Problem) -> Index:
         slot_team=slot_team,
         slot_day=slot_day,
         slot_capacity=slot_capacity,
-        pattern_team=np.array(teams, dtype=np.int64),
-        pattern_day=np.array(starts_of, dtype=np.int64),
+        pattern_team=teams.astype(np.int64),
+        pattern_day=starts_of.astype(np.int64),
         pattern_slots=pattern_slots,
         speaks=speaks,
         weight=weight,
@@ -228,8 +284,9 @@ def candidates_for(index: Index, executive: np.ndarray, pattern: np.ndarray) -> 
 
 def count_all(index: Index) -> int:
     """How many candidates the unpruned problem has (forbidden pairs not subtracted)."""
-    per_day = index.speaks.astype(np.int64) @ index.patterns_per_team_day()  # (E, D)
-    return int((per_day * index.starts).sum())
+    # Float matrix products use BLAS; the counts stay far below 2**53, so they are exact.
+    per_day = index.speaks.astype(np.float64) @ index.patterns_per_team_day().astype(np.float64)
+    return int(round(float((per_day * index.starts).sum())))
 
 
 def all_candidates(index: Index) -> Candidates:
@@ -269,19 +326,21 @@ def pruned_candidates(
     days_per_team: int = DAYS_PER_TEAM,
     teams_per_executive: int = TEAMS_PER_EXECUTIVE,
     seed: int = 0,
+    teams_mask: np.ndarray | None = None,
 ) -> Candidates:
     """Candidates that can matter: per executive the best teams, a spread of days at each.
 
     `keep` lists (executive, pattern) pairs that must stay (the greedy plan's, the previous
-    plan's, the fixed rotations). Teams are ranked by weight; ties go to a seeded shuffle so
-    executives with equal tastes spread over teams. At each kept team, `days_per_team` start
-    days evenly spread over the executive's free days are kept, with a per-executive offset.
+    plan's, the fixed rotations); `teams_mask` (E, T) limits the teams considered. Teams are
+    ranked by weight, ties broken by a seeded shuffle so executives with equal tastes spread
+    over teams. At each kept team, `days_per_team` start days evenly spread over the
+    executive's free days are kept, with a per-executive offset.
     """
     rng = np.random.default_rng(seed)
     n_exec, n_team = index.speaks.shape
-    has_pattern = index.patterns_per_team_day() > 0  # (T, D)
-    reachable = (index.starts.astype(np.int64) @ has_pattern.T.astype(np.int64)) > 0
-    reachable &= index.speaks
+    reachable = index.reachable_teams()
+    if teams_mask is not None:
+        reachable &= teams_mask
     noise = rng.random((n_exec, n_team))
     score = np.where(reachable, index.weight + noise * 0.5, -np.inf)
     take = min(teams_per_executive, n_team)
@@ -325,8 +384,8 @@ class ExecutiveBounds:
 
 def candidate_start_days(index: Index) -> np.ndarray:
     """(E, D) bool: days on which the executive has at least one candidate."""
-    has_pattern = index.patterns_per_team_day() > 0
-    days = ((index.speaks.astype(np.int64) @ has_pattern.astype(np.int64)) > 0) & index.starts
+    has_pattern = (index.patterns_per_team_day() > 0).astype(np.float32)
+    days = ((index.speaks.astype(np.float32) @ has_pattern) > 0) & index.starts
     for e in index.forbidden:
         allowed = index.allowed_patterns(e)
         exact = np.zeros(index.days, dtype=bool)
@@ -351,20 +410,12 @@ def most_spaced(days: np.ndarray, spacing: int, limit: int) -> int:
 def executive_bounds(index: Index) -> ExecutiveBounds:
     """Most rotations and best weight per executive, valid for the unpruned problem."""
     start_days = candidate_start_days(index)
-    n_exec = len(index.executive_ids)
-    max_rotations = np.zeros(n_exec, dtype=np.int64)
-    for e in range(n_exec):
-        if index.rotations[e] > 0:
-            days = np.flatnonzero(start_days[e])
-            max_rotations[e] = most_spaced(days, index.spacing, int(index.rotations[e]))
-    has_pattern = index.patterns_per_team_day() > 0
-    team_ok = (index.starts.astype(np.int64) @ has_pattern.T.astype(np.int64)) > 0
-    team_ok &= index.speaks
-    for e in index.forbidden:
-        allowed = index.allowed_patterns(e)
-        exact = np.zeros(len(index.team_ids), dtype=bool)
-        exact[index.pattern_team[allowed]] = True
-        team_ok[e] = exact
+    # One rotation needs one candidate day; only executives wanting more need the spacing.
+    max_rotations = np.minimum(index.rotations, start_days.any(axis=1)).astype(np.int64)
+    for e in np.flatnonzero(index.rotations > 1):
+        days = np.flatnonzero(start_days[e])
+        max_rotations[e] = most_spaced(days, index.spacing, int(index.rotations[e]))
+    team_ok = index.reachable_teams()
     masked = np.where(team_ok, index.weight, np.iinfo(np.int64).min)
     has_candidate = team_ok.any(axis=1)
     best = np.where(has_candidate, masked.max(axis=1, initial=np.iinfo(np.int64).min), 0)
@@ -443,7 +494,9 @@ def kept_bound(index: Index, bounds: ExecutiveBounds, *, best_teams_only: bool) 
             days = np.unique([day for day, _ in entries])
             total += most_spaced(days, index.spacing, int(bounds.max_rotations[e]))
         else:
-            total += sum(n for _, n in entries)
+            # A held rotation keeps each identical entry; at most their most rotations.
+            counts = sorted((n for _, n in entries), reverse=True)
+            total += sum(counts[: int(bounds.max_rotations[e])])
     return total
 
 

@@ -391,14 +391,7 @@ def _per_executive_exact(run: _Run) -> bool:
 
 def _best_team_mask(run: _Run) -> np.ndarray:
     index, bounds = run.index, run.bounds
-    has_pattern = index.patterns_per_team_day() > 0
-    team_ok = (index.starts.astype(np.int64) @ has_pattern.T.astype(np.int64)) > 0
-    team_ok &= index.speaks
-    for e in index.forbidden:
-        allowed = index.allowed_patterns(e)
-        exact = np.zeros(len(index.team_ids), dtype=bool)
-        exact[index.pattern_team[allowed]] = True
-        team_ok[e] = exact
+    team_ok = index.reachable_teams()
     return team_ok & (index.weight == bounds.best_weight[:, None])
 
 

@@ -60,6 +60,21 @@ def _run_id(response) -> int:
     return int(match.group(1))
 
 
+def _queued_run(session, manager) -> PlanRun:
+    """A run over March 2027 that no worker picks up, so it stays queued."""
+    run = planning_runs.start_run(
+        session=session,
+        actor=manager,
+        start=date(2027, 3, 1),
+        end=date(2027, 3, 31),
+        site_ids=[],
+        team_ids=[],
+        time_limit_s=5,
+    )
+    session.commit()
+    return run
+
+
 @pytest.fixture
 def finished_run(client, manager, world) -> int:
     response = _start(client)
@@ -159,16 +174,7 @@ def test_starting_a_run_shows_its_progress_page(client, session, finished_run, w
 def test_a_second_run_over_an_active_horizon_is_refused_with_a_message(
     client, session, manager, world
 ):
-    planning_runs.start_run(
-        session=session,
-        actor=manager,
-        start=date(2027, 3, 1),
-        end=date(2027, 3, 31),
-        site_ids=[],
-        team_ids=[],
-        time_limit_s=5,
-    )
-    session.commit()
+    _queued_run(session, manager)
     response = _start(client)
     assert response.status_code == 409
     assert len(session.exec(select(PlanRun)).all()) == 1
@@ -194,16 +200,7 @@ def test_the_progress_json_tells_status_phase_elapsed_points_and_the_draft(clien
 
 
 def test_a_run_is_cancelled_by_post_only(client, session, manager, world):
-    run = planning_runs.start_run(
-        session=session,
-        actor=manager,
-        start=date(2027, 3, 1),
-        end=date(2027, 3, 31),
-        site_ids=[],
-        team_ids=[],
-        time_limit_s=5,
-    )
-    session.commit()
+    run = _queued_run(session, manager)
     assert client.get(f"/planning/runs/{run.id}/cancel").status_code == 405
     response = client.post(f"/planning/runs/{run.id}/cancel")
     assert response.status_code == 302
@@ -384,15 +381,7 @@ def test_cancelling_a_finished_run_says_it_has_ended(client, finished_run):
 def test_a_failed_run_shows_its_reason_on_its_page_and_in_the_progress(
     client, session, manager, world
 ):
-    run = planning_runs.start_run(
-        session=session,
-        actor=manager,
-        start=date(2027, 3, 1),
-        end=date(2027, 3, 31),
-        site_ids=[],
-        team_ids=[],
-        time_limit_s=5,
-    )
+    run = _queued_run(session, manager)
     run.status = PlanRunStatus.FAILED.value
     run.message = "The worker stopped responding (last sign of life at 2027-02-01 10:00:00 UTC)."
     session.commit()
@@ -408,16 +397,7 @@ def test_a_failed_run_shows_its_reason_on_its_page_and_in_the_progress(
 def test_a_running_run_offers_to_cancel_and_names_its_phase_in_words(
     client, session, manager, world
 ):
-    run = planning_runs.start_run(
-        session=session,
-        actor=manager,
-        start=date(2027, 3, 1),
-        end=date(2027, 3, 31),
-        site_ids=[],
-        team_ids=[],
-        time_limit_s=5,
-    )
-    session.commit()
+    run = _queued_run(session, manager)
     page = client.get(f"/planning/runs/{run.id}").get_data(as_text=True)
     assert 'id="cancel-form"' in page
     assert "waiting for a worker" in page

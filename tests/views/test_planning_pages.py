@@ -404,3 +404,21 @@ def test_a_running_run_offers_to_cancel_and_names_its_phase_in_words(
     assert client.get(f"/planning/runs/{run.id}/progress.json").get_json()["phase_label"] == (
         "waiting for a worker"
     )
+
+
+def test_an_impossible_draft_names_the_clashing_rotations_and_offers_no_publishing(
+    client, manager, world, make_booking
+):
+    # Two agreed rotations a week apart break the 30 days between an executive's rotations.
+    for first_day in (date(2027, 3, 3), date(2027, 3, 10)):
+        make_booking(
+            executive=world["anna"],
+            team=world["team"],
+            status=BookingStatus.APPROVED,
+            first_day=first_day,
+        )
+    run_id = _run_id(_start(client))
+    page = client.get(f"/planning/runs/{run_id}/draft").get_data(as_text=True)
+    conflicts = page.split('id="conflicts"')[1].split("</section>")[0]
+    assert "Anna Berg" in conflicts
+    assert "Publish as proposals" not in page

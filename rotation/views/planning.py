@@ -102,7 +102,9 @@ def _start_form(db, formdata=True) -> StartRunForm:
 
 
 def _index_page(db, form: StartRunForm, status: int = 200):
-    runs = planning_runs.list_runs(session=db, actor=current_user, page=page_arg())
+    runs = planning_runs.list_runs(
+        session=db, actor=current_user, page=page_arg(), per_page=per_page()
+    )
     return render_template(
         "planning/index.html",
         form=form,

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from rotation.forms.planning import AdjustForm, StartRunForm
 from rotation.models import Booking, BookingStatus, PlanRun, PlanRunStatus, Role
 from rotation.services import planning_runs
+from rotation.views import planning as planning_views
 
 from ..conftest import PASSWORD, app_settings
 
@@ -125,6 +126,18 @@ def test_the_adjust_form_reads_the_slot_ids_of_a_rotation(app):
         broken = AdjustForm(formdata=MultiDict({"executive_id": "7", "slot_ids": "12,x"}))
         assert not broken.validate()
         assert "slot_ids" in broken.errors
+
+
+@pytest.mark.parametrize(
+    ("today", "horizon"),
+    [
+        (date(2026, 12, 2), (date(2027, 1, 1), date(2027, 3, 31))),
+        (date(2027, 2, 28), (date(2027, 4, 1), date(2027, 6, 30))),
+        (date(2027, 7, 1), (date(2027, 10, 1), date(2027, 12, 31))),
+    ],
+)
+def test_the_plan_page_suggests_the_next_quarter(today, horizon):
+    assert planning_views._default_horizon(today) == horizon
 
 
 # The plan page and starting a run.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -98,6 +99,33 @@ class Index:
         if not slots:
             return np.zeros(len(self.pattern_team), dtype=bool)
         return np.isin(self.pattern_slots, list(slots)).any(axis=1)
+
+    @cached_property
+    def team_pattern_range(self) -> np.ndarray:
+        """(T + 1,) patterns are sorted by team: team t's are range[t] .. range[t + 1] - 1."""
+        return np.searchsorted(self.pattern_team, np.arange(len(self.team_ids) + 1))
+
+    @cached_property
+    def _speaking_cache(self) -> dict[bytes, np.ndarray]:
+        return {}
+
+    def _patterns_speaking(self, speaks: bytes) -> np.ndarray:
+        """Patterns at the teams of one row of `speaks`; executives share few such rows."""
+        cache = self._speaking_cache
+        if speaks not in cache:
+            row = np.frombuffer(speaks, dtype=bool)
+            cache[speaks] = np.flatnonzero(row[self.pattern_team])
+        return cache[speaks]
+
+    def candidate_patterns(self, executive: int) -> np.ndarray:
+        """Sorted indices of the patterns the executive may take (their candidates)."""
+        patterns = self._patterns_speaking(self.speaks[executive].tobytes())
+        patterns = patterns[self.starts[executive][self.pattern_day[patterns]]]
+        slots = self.forbidden.get(executive)
+        if slots:
+            bad = np.isin(self.pattern_slots[patterns], list(slots)).any(axis=1)
+            patterns = patterns[~bad]
+        return patterns
 
     def allows(self, executive: int, pattern: int) -> bool:
         """Whether the executive may take the pattern (it is one of their candidates)."""

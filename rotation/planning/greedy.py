@@ -65,11 +65,12 @@ class Placer:
     def room_for(self, executive: int) -> bool:
         return len(self.starts.get(executive, ())) < self.index.rotations[executive]
 
-    def options(self, executive: int, allowed: np.ndarray) -> np.ndarray:
-        """Pattern indices the executive can take now."""
-        mask = allowed & self.open
-        mask &= self.spacing_ok(executive)[self.index.pattern_day]
-        return np.flatnonzero(mask)
+    def options(self, executive: int, candidates: np.ndarray) -> np.ndarray:
+        """Which of the executive's candidate patterns they can take now."""
+        mask = self.open[candidates]
+        if executive in self.starts:
+            mask &= self.spacing_ok(executive)[self.index.pattern_day[candidates]]
+        return candidates[mask]
 
     def fits(self, executive: int, pattern: int) -> bool:
         index = self.index
@@ -116,25 +117,32 @@ def choose(
     demand: np.ndarray,
     earliest: bool,
 ) -> int:
-    """Pick one of `options`: best weight (or only `teams`), kept rotation, least-loaded
-    team, then the least contended day (the earliest if more rotations must follow)."""
-    option_teams = index.pattern_team[options]
+    """Pick one of `options` (sorted): best weight (or only `teams`), kept rotation,
+    least-loaded team, then the least contended day (the earliest if more must follow)."""
+    present = np.zeros(len(index.team_ids), dtype=bool)
+    present[index.pattern_team[options]] = True
     if teams is not None:
-        options = options[np.isin(option_teams, teams)]
-        option_teams = index.pattern_team[options]
-    else:
-        weights = index.weight[executive, option_teams]
-        options = options[weights == weights.max()]
-        option_teams = option_teams[weights == weights.max()]
+        allowed = np.zeros_like(present)
+        allowed[teams] = True
+        present &= allowed
+    choice = np.flatnonzero(present)
+    if teams is None:
+        weights = index.weight[executive, choice]
+        choice = choice[weights == weights.max()]
     for pattern in kept:
-        if pattern in set(options.tolist()):
-            return int(pattern)
-    loads = placer.team_load[option_teams]
-    options = options[loads == loads.min()]
-    days = index.pattern_day[options]
+        at = np.searchsorted(options, pattern)
+        if at < len(options) and options[at] == pattern:
+            if index.pattern_team[pattern] in choice:
+                return int(pattern)
+    loads = placer.team_load[choice]
+    team = int(choice[np.argmin(loads)])
+    bounds = index.team_pattern_range
+    lo, hi = np.searchsorted(options, [bounds[team], bounds[team + 1]])
+    mine = options[lo:hi]
+    days = index.pattern_day[mine]
     if earliest:
-        return int(options[np.argmin(days)])
-    return int(options[np.lexsort((days, demand[days]))[0]])
+        return int(mine[np.argmin(days)])
+    return int(mine[np.lexsort((days, demand[days]))[0]])
 
 
 def greedy_pairs(
@@ -156,30 +164,53 @@ def greedy_pairs(
     demand = index.starts.sum(axis=0)
     if order is None:
         order = np.argsort(candidate_counts(index), kind="stable").tolist()
+    todo: dict[int, list[int | None]] = {}
     for e in order:
         wanted = int(index.rotations[e]) - len(placer.starts.get(e, ()))
-        if wanted <= 0:
+        if wanted > 0:
+            todo[e] = list(teams_of[e]) if teams_of is not None else [None] * wanted
+    # First keep what the previous plan had, where it is still at a team the executive
+    # would choose anyway, before anyone else takes its places.
+    for e, teams in todo.items():
+        for pattern in previous.get(e, ()):
+            team = int(index.pattern_team[pattern])
+            if not placer.fits(e, pattern):
+                continue
+            if teams_of is not None:
+                if team not in teams:
+                    continue
+                teams.remove(team)
+            else:
+                candidates = index.candidate_patterns(e)
+                if index.weight[e, team] < index.weight[e, index.pattern_team[candidates]].max():
+                    continue
+                teams.pop()
+            placer.place(e, pattern)
+    for e, teams in todo.items():
+        if not teams:
             continue
-        allowed = index.allowed_patterns(e)
-        todo = list(teams_of[e]) if teams_of is not None else [None] * wanted
-        for n, team in enumerate(todo):
+        candidates = index.candidate_patterns(e)
+        for n, team in enumerate(teams):
             if not placer.room_for(e):
                 break
-            options = placer.options(e, allowed)
+            options = placer.options(e, candidates)
             if len(options) == 0:
                 break
-            teams = None if team is None else np.array([team])
-            if teams is not None and not np.isin(index.pattern_team[options], teams).any():
+            wanted_teams = None if team is None else np.array([team])
+            if (
+                wanted_teams is not None
+                and not np.isin(index.pattern_team[options], wanted_teams).any()
+            ):
                 continue
             pattern = choose(
                 index,
                 placer,
                 e,
                 options,
-                teams=teams,
+                teams=wanted_teams,
                 kept=previous.get(e, ()),
                 demand=demand,
-                earliest=n + 1 < len(todo),
+                earliest=n + 1 < len(teams),
             )
             placer.place(e, pattern)
     return placer.placed

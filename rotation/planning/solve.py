@@ -50,6 +50,8 @@ from .problem import Problem
 FULL_MODEL_LIMIT = 30_000
 # Solve the flow relaxation over every candidate up to this many.
 FLOW_LIMIT = 4_000_000
+# Flow solves at most, banning each time the assignments that broke a relaxed rule.
+RELAXATION_ROUNDS = 12
 # Stop pruning at about this many candidates in a pruned model.
 PRUNED_MODEL_TARGET = 40_000
 # Seconds to build the model, per candidate (measured on a busy 2-core machine).
@@ -336,36 +338,53 @@ def _stage_relaxation(run: _Run) -> None:
     )
     supply = int(bounds.max_rotations.sum())
     flow.set_nodes_supplies(np.array([source, sink]), np.array([supply, -supply]))
-    status = flow.solve_max_flow_with_min_cost()
     run.stats["candidates_relaxation"] = len(cands)
-    # A relaxation below the plan in hand would be a bug; never let it lower the bound.
-    if status == flow.OPTIMAL and flow.maximum_flow() >= run.best_terms.coverage:
-        cover = int(flow.maximum_flow())
-        run.bound = replace(run.bound, coverage=min(run.bound.coverage, cover))
-        if cover == run.best_terms.coverage or cover == run.bound.coverage:
-            pref = int(np.floor(-flow.optimal_cost() / scale))
-            run.bound = replace(run.bound, preference=min(run.bound.preference, pref))
-        used = np.flatnonzero(flow.flows(arcs)[len(who) : len(who) + len(cands)])
-        chosen = [(int(cands.executive[i]), int(cands.pattern[i])) for i in used]
-        run.promising = _as_pairs(chosen)
-        run.offer(_repair(run, chosen))
+    flow_arcs = arcs[len(who) : len(who) + len(cands)]
+    for round_ in range(RELAXATION_ROUNDS):
+        if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+            break
+        if round_ == 0:
+            # A relaxation below the plan in hand would be a bug; never let it lower the bound.
+            cover = int(flow.maximum_flow())
+            if cover < run.best_terms.coverage:
+                break
+            run.bound = replace(run.bound, coverage=min(run.bound.coverage, cover))
+            if cover == run.best_terms.coverage:
+                pref = int(np.floor(-flow.optimal_cost() / scale))
+                run.bound = replace(run.bound, preference=min(run.bound.preference, pref))
+        used = np.flatnonzero(flow.flows(flow_arcs))
+        pairs, refused = _repair(run, cands.executive[used], cands.pattern[used])
+        if round_ == 0:
+            run.promising = np.stack([cands.executive[used], cands.pattern[used]], axis=1)
+        run.offer(pairs)
+        run.stats["relaxation_rounds"] = round_ + 1
+        if len(refused) == 0 or run.left() - _reserve(run) < 2 * MIN_STAGE_S or run.stopped():
+            break
+        # Ban what broke a relaxed rule and ask again: the next flow routes around it.
+        flow.set_arc_capacities(flow_arcs[used[refused]], np.zeros(len(refused), dtype=np.int64))
     run.stage_seconds["relaxation"] = round(time.monotonic() - started, 3)
 
 
-def _repair(run: _Run, chosen: list[tuple[int, int]]) -> Pairs:
+def _repair(run: _Run, executive: np.ndarray, pattern: np.ndarray) -> tuple[Pairs, np.ndarray]:
     """A valid plan from an assignment that may break relaxed rules: fixed rotations, then
-    the assignment's rotations that still fit (best weight first), then the greedy."""
+    the assignment's rotations that still fit (best weight first), then the greedy. Also
+    the positions of the assignment's rotations that did not fit."""
     index = run.index
     placer = Placer(index)
     for e, p in index.fixed_pairs:
         placer.place(e, p)
     fixed = set(index.fixed_pairs)
-    weights = [int(index.weight[e, index.pattern_team[p]]) for e, p in chosen]
-    for k in np.argsort(weights, kind="stable")[::-1]:
-        e, p = chosen[k]
-        if (e, p) not in fixed and placer.fits(e, p):
+    weights = index.weight[executive, index.pattern_team[pattern]]
+    refused = []
+    for k in np.argsort(-weights, kind="stable").tolist():
+        e, p = int(executive[k]), int(pattern[k])
+        if (e, p) in fixed:
+            continue
+        if placer.fits(e, p):
             placer.place(e, p)
-    return _as_pairs(greedy_pairs(index, placer=placer))
+        else:
+            refused.append(k)
+    return _as_pairs(greedy_pairs(index, placer=placer)), np.array(refused, dtype=np.int64)
 
 
 def _fix_terms(built: _Model, target: Terms, *, load: bool) -> None:

@@ -435,10 +435,10 @@ def targets(
     if big:
         checks.append(
             (
-                f"valid plan <= {instance.first_plan_limit_s:g} s (got {first.wall_s:.1f} s)",
+                f"valid plan <= {instance.first_plan_limit_s:g} s (got {first_seconds(first)})",
                 first.plan is not None
                 and not first.errors
-                and first.wall_s <= instance.first_plan_limit_s,
+                and first.plan.solve_seconds <= instance.first_plan_limit_s,
             )
         )
     key = (instance.regime, instance.executives)
@@ -448,7 +448,7 @@ def targets(
                 "cov/pref/load proven <= 15 s",
                 (obj.coverage, obj.preference, obj.max_team_load)
                 == (bound.coverage, bound.preference, bound.max_team_load)
-                and solver.wall_s <= 15.5,
+                and plan.solve_seconds <= 15,
             ),
             (f"RSS <= 1.5 GB (got {solver.peak_rss_mb:.0f} MB)", solver.peak_rss_mb <= 1536),
         ]
@@ -464,7 +464,7 @@ def targets(
             (
                 "cov/pref proven <= 60 s",
                 (obj.coverage, obj.preference) == (bound.coverage, bound.preference)
-                and solver.wall_s <= 60.5,
+                and plan.solve_seconds <= 60,
             ),
             (f"RSS <= 3 GB (got {solver.peak_rss_mb:.0f} MB)", solver.peak_rss_mb <= 3072),
         ]
@@ -475,7 +475,7 @@ def targets(
                 "pref within 1 % of proven bound <= 30 s",
                 obj.coverage == bound.coverage
                 and gap <= 0.01 * abs(bound.preference)
-                and solver.wall_s <= 30.5,
+                and plan.solve_seconds <= 30,
             )
         )
     if key == ("tight", 2000):
@@ -483,7 +483,7 @@ def targets(
         checks.append(
             (
                 f"pref >= 2 % above greedy <= 60 s (got {percent(gain)} %)",
-                gain is not None and gain >= 2 and solver.wall_s <= 60.5,
+                gain is not None and gain >= 2 and plan.solve_seconds <= 60,
             )
         )
     return verdict(checks)
@@ -549,7 +549,11 @@ def bench(instance: Instance, work: Path, args, plans: dict[tuple, Plan]) -> dic
         "solver c/p/l/k": terms(plan),
         "bound c/p/l/k": terms(plan, "bound"),
         "status": plan.status if plan else f"exit {solver.exit_code}",
-        "solver s": f"{solver.wall_s:.1f}/{time_limit:g}",
+        "solver s": (
+            f"{plan.solve_seconds:.1f} ({solver.wall_s:.1f})/{time_limit:g}"
+            if plan
+            else f"- ({solver.wall_s:.1f})/{time_limit:g}"
+        ),
         "peak RSS MB": f"{solver.peak_rss_mb:.0f}",
         "first plan s": first_seconds(first),
         "pref gain %": percent(preference_gain(greedy.plan, plan)),
@@ -581,7 +585,7 @@ def main() -> None:
         rows = [bench(instance, work, args, plans) for instance in instances]
     print(
         f"Planner bench: workers={args.workers}, solver via `python -m rotation.planning solve`;"
-        " c/p/l/k = coverage/preference/max_team_load/kept; solver s = wall/limit;"
+        " c/p/l/k = coverage/preference/max_team_load/kept; solver s = solve_seconds (wall)/limit;"
         " first plan s = solve_seconds (wall incl. interpreter start) of a run with a 2 s"
         " (5 s at 5,000) limit, X = no valid plan; variables = booleans of the largest"
         " CP-SAT model."

@@ -62,11 +62,11 @@ class Index:
     team_day_cap: int | None
     fixed_pairs: tuple[tuple[int, int], ...]  # (executive, pattern) of each fixed rotation
 
-    @property
+    @cached_property
     def executive_index(self) -> dict[str, int]:
         return {eid: n for n, eid in enumerate(self.executive_ids)}
 
-    @property
+    @cached_property
     def slot_index(self) -> dict[str, int]:
         return {sid: n for n, sid in enumerate(self.slot_ids)}
 

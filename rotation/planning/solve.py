@@ -43,7 +43,7 @@ from .candidates import (
 from .constraints import add_all
 from .explain import explain_unassigned, infeasibility_conflicts
 from .greedy import Placer, greedy_pairs, rotations_of
-from .plan import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Plan, Terms, Unassigned
+from .plan import FEASIBLE, INFEASIBLE, OPTIMAL, Plan, Terms, Unassigned
 from .problem import Problem
 
 # Model every candidate (so CP-SAT's bounds hold for the problem) up to this many.
@@ -222,7 +222,14 @@ def _run_solver(run: _Run, built: _Model, phase: str) -> tuple[str, Pairs | None
         watcher.join()
     name = solver.status_name(status)
     run.stats.setdefault("cp_sat", []).append(  # type: ignore[union-attr]
-        {"stage": phase, "status": name, "seconds": round(solver.wall_time, 3)}
+        {
+            "stage": phase,
+            "status": name,
+            "seconds": round(solver.wall_time, 3),
+            "variables": len(built.x),
+            "constraints": len(built.model.proto.constraints),
+            "pruned": not built.is_full,
+        }
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return name, None, 0.0
@@ -675,4 +682,4 @@ def solve(
     return _final_plan(run)
 
 
-__all__ = ["Progress", "solve", "UNKNOWN"]
+__all__ = ["Progress", "solve"]

@@ -283,7 +283,9 @@ class _Explainer:
                 if n_compatible == 1
                 else f"all {n_compatible} matching {noun} are full"
             )
-            if holders and len(holders) <= _MAX_NAMED_HOLDERS:
+            if not holders:
+                text += " (no places offered)"
+            elif len(holders) <= _MAX_NAMED_HOLDERS:
                 text += f" (held by {_names(holders)})"
             return [text]
         n_free = int(free.sum())

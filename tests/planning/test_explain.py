@@ -181,6 +181,14 @@ def test_full_slot_pairs_held_by_many_do_not_list_them():
     assert reasons_of(problem, rotations) == {"ceo": (1, ("all 4 matching slot pairs are full",))}
 
 
+def test_slot_pairs_without_places_are_full_with_no_holder():
+    problem = build(days=3, capacity=0, executives=[executive("cfo")])
+
+    assert reasons_of(problem, []) == {
+        "cfo": (1, ("all 2 matching slot pairs are full (no places offered)",))
+    }
+
+
 def test_the_spacing_rule_is_named_with_its_days_when_it_leaves_room_for_too_few():
     problem = build(days=20, spacing=30, executives=[executive("cfo", rotations=2)])
 

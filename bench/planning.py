@@ -521,7 +521,12 @@ def bench(instance: Instance, work: Path, args, plans: dict[tuple, Plan]) -> dic
             base_path.write_text(json.dumps(problem_to_json(problem)))
             base = run_solver(problem, base_path, work, f"{tag}.base", time_limit, args.workers)
             base = base.plan
-        problem, broken = with_broken_previous(problem, base, 0.05, seed=7)
+        if base is None:
+            print(
+                f"{instance.name}: no plan of the plain instance to use as history", file=sys.stderr
+            )
+        else:
+            problem, broken = with_broken_previous(problem, base, 0.05, seed=7)
     problem_path = work / f"{tag}.problem.json"
     problem_path.write_text(json.dumps(problem_to_json(problem)))
     print(f"{instance.name}: {len(problem.slots)} slots ...", file=sys.stderr, flush=True)
@@ -533,7 +538,7 @@ def bench(instance: Instance, work: Path, args, plans: dict[tuple, Plan]) -> dic
     if solver.plan is not None and not instance.with_previous:
         plans[(instance.regime, instance.executives, instance.teams, instance.days)] = solver.plan
     kept_share = None
-    if instance.with_previous and solver.plan is not None:
+    if instance.with_previous and solver.plan is not None and problem.previous:
         unaffected = len(problem.previous) - broken
         kept_share = 100.0 * solver.plan.objective.kept / max(unaffected, 1)
     for label, run in (("greedy", greedy), ("solver", solver), ("first plan", first)):

@@ -438,14 +438,12 @@ def _team_flow(
     n_exec, n_team = best_teams.shape
     source, sink = n_exec + n_team, n_exec + n_team + 1
     keepable = np.zeros((n_exec, n_team), dtype=np.int64)
+    fixed = set(index.fixed_pairs)
     for (e, p), n in previous_pairs(index).items():
         t = int(index.pattern_team[p])
-        if best_teams[e, t] and index.allows(e, p):
+        # A fixed rotation that was planned before is kept anyway; the caller adds it.
+        if (e, p) not in fixed and best_teams[e, t] and index.allows(e, p):
             keepable[e, t] += n
-    fixed_kept = {pair for pair in index.fixed_pairs}
-    for e, p in fixed_kept:
-        t = int(index.pattern_team[p])
-        keepable[e, t] = max(keepable[e, t] - 1, 0)
     who = np.flatnonzero(need)
     e_idx, t_idx = np.nonzero(best_teams[who])
     e_idx = who[e_idx]
@@ -533,7 +531,7 @@ def _stage_team_load(run: _Run) -> None:
     elif exact:
         found = _team_flow(run, best_teams, run.best_terms.max_team_load)
         kept_potential = found[0] if found else None
-    run.bound = replace(run.bound, max_team_load=lower)
+    run.bound = replace(run.bound, max_team_load=max(run.bound.max_team_load, lower))
     certified = run.bound.coverage == run.best_terms.coverage and (
         run.bound.preference == run.best_terms.preference
     )

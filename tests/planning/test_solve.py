@@ -9,7 +9,7 @@ from rotation.planning.greedy import greedy_plan
 from rotation.planning.plan import FEASIBLE, INFEASIBLE, OPTIMAL, Terms
 from rotation.planning.solve import Progress, solve
 from rotation.planning.validate import validate
-from tests.planning.tiny import build, day, example, executive, random_problem
+from tests.planning.tiny import build, day, example, executive, random_problem, rotation
 
 
 def _solve(problem, **options):
@@ -141,3 +141,18 @@ def test_bound_never_claims_less_than_the_plan_holds():
         assert plan.bound.preference >= held.preference
         assert plan.bound.max_team_load <= held.max_team_load
         assert plan.bound.kept >= held.kept
+
+
+def test_a_fixed_rotation_does_not_hide_a_previous_one_at_the_same_team():
+    problem = build(
+        days=10,
+        min_days=4,
+        capacity=1,
+        teams={"a": ["de"], "b": ["de"]},
+        executives=[executive("e1", rotations=2), executive("e2"), executive("e3")],
+        fixed=[("e1", rotation("a", 0))],
+        previous=[("e1", rotation("a", 6))],
+    )
+    plan = _solve(problem)
+    assert plan.objective.kept == 1
+    assert plan.status == OPTIMAL

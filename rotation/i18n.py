@@ -10,7 +10,15 @@ from babel import negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, force_locale, gettext, lazy_gettext, ngettext, pgettext
+from flask_babel import (
+    Babel,
+    force_locale,
+    gettext,
+    lazy_gettext,
+    lazy_pgettext,
+    ngettext,
+    pgettext,
+)
 from flask_login import current_user
 
 LOCALES = ("en", "de")
@@ -18,7 +26,9 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 _ = gettext
 _l = lazy_gettext
-__all__ = ["_", "_l", "in_locale", "ngettext", "pgettext"]
+# pgettext and lazy_pgettext tell apart one English word with two meanings in German
+# (a rotation is "abgesagt", a planning run "abgebrochen").
+__all__ = ["_", "_l", "in_locale", "lazy_pgettext", "ngettext", "pgettext"]
 
 
 def select_locale() -> str | None:

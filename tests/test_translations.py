@@ -19,8 +19,8 @@ from rotation.models import OutboxMessage, Role, User
 from rotation.services import availability
 
 ROOT = Path(__file__).resolve().parent.parent
-# The same keywords as bin/translations: Babel's defaults plus the lazy _l of rotation/i18n.py.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}
+# The same keywords as bin/translations: Babel's defaults plus _l and lazy_pgettext.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_pgettext": ((1, "c"), 2)}
 # %(name)s and %(num)d for gettext, {name} for the strings handed to the page scripts.
 # Babel skips folders starting with "_" by default, which would miss templates/_macros.
 SKIPPED_DIRS = {"__pycache__", "tests", "bench", "migrations", "node_modules"}

@@ -29,7 +29,7 @@ from sqlmodel import Session, select
 
 from ..db import make_engine
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
-from ..i18n import _
+from ..i18n import _, pgettext
 from ..models import (
     ACTIVE_RUN_STATUSES,
     Booking,
@@ -720,7 +720,7 @@ def status_label(status: str) -> str:
         R.QUEUED: _("waiting for a worker"),
         R.RUNNING: _("running"),
         R.CANCELLING: _("stopping"),
-        R.CANCELLED: _("cancelled"),
+        R.CANCELLED: pgettext("planning run", "cancelled"),
         R.FAILED: _("failed"),
         R.FINISHED: _("finished"),
     }

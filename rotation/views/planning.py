@@ -25,7 +25,7 @@ from ..auth import PM, register_access, roles
 from ..db import get_session
 from ..errors import DomainError
 from ..forms.planning import ActionForm, AdjustForm, RerunForm, StartRunForm
-from ..i18n import _, _l
+from ..i18n import _, _l, lazy_pgettext
 from ..services import planning_runs, sites
 from ..services.paging import Page
 from .util import page_arg, per_page, show_error
@@ -59,8 +59,8 @@ PHASE_LABELS = {
     "coverage": _l("placing as many rotations as possible"),
     "max_team_load": _l("spreading rotations evenly over the teams"),
     "kept": _l("keeping published rotations where it can"),
-    "done": _l("done"),
-    "cancelled": _l("cancelled"),
+    "done": lazy_pgettext("planning phase", "done"),
+    "cancelled": lazy_pgettext("planning run", "cancelled"),
     "failed": _l("failed"),
 }
 

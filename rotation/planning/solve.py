@@ -52,6 +52,10 @@ FULL_MODEL_LIMIT = 30_000
 FLOW_LIMIT = 4_000_000
 # Flow solves at most, banning each time the assignments that broke a relaxed rule.
 RELAXATION_ROUNDS = 12
+# Seconds per candidate for one flow solve (with building the arcs), and per executive for
+# the team-choice flows and the day assignment (measured on a busy 2-core machine).
+FLOW_S_PER_CANDIDATE = 2.5e-6
+DAY_ASSIGNMENT_S_PER_EXECUTIVE = 0.5e-3
 # Stop pruning at about this many candidates in a pruned model.
 PRUNED_MODEL_TARGET = 40_000
 # Seconds to build the model, per candidate (measured on a busy 2-core machine).
@@ -174,6 +178,11 @@ class _Model:
     def rows(self, index: Index, pairs: Pairs) -> list[int]:
         width = max(len(index.pattern_team), 1)
         return [self.row_of[int(e) * width + int(p)] for e, p in pairs]
+
+
+def _time_for_seconds(run: _Run, seconds: float) -> bool:
+    """Whether work estimated to take `seconds` fits in the time left."""
+    return run.left() - _reserve(run) > seconds and not run.stopped()
 
 
 def _time_for(run: _Run, cands: Candidates) -> bool:
@@ -314,7 +323,8 @@ def _stage_relaxation(run: _Run) -> None:
     best = run.best_terms
     if best.coverage >= run.bound.coverage and best.preference >= run.bound.preference:
         return
-    if count_all(index) > FLOW_LIMIT or run.left() - _reserve(run) < MIN_STAGE_S:
+    count = count_all(index)
+    if count > FLOW_LIMIT or not _time_for_seconds(run, FLOW_S_PER_CANDIDATE * count):
         return
     started = time.monotonic()
     run.report("relaxation", "solving the flow relaxation")
@@ -365,7 +375,7 @@ def _stage_relaxation(run: _Run) -> None:
             run.promising = np.stack([cands.executive[used], cands.pattern[used]], axis=1)
         run.offer(pairs)
         run.stats["relaxation_rounds"] = round_ + 1
-        if len(refused) == 0 or run.left() - _reserve(run) < 2 * MIN_STAGE_S or run.stopped():
+        if len(refused) == 0 or not _time_for_seconds(run, FLOW_S_PER_CANDIDATE * count):
             break
         # Ban what broke a relaxed rule and ask again: the next flow routes around it.
         flow.set_arc_capacities(flow_arcs[used[refused]], np.zeros(len(refused), dtype=np.int64))
@@ -504,7 +514,8 @@ def _stage_team_load(run: _Run) -> None:
     started = time.monotonic()
     run.report("max_team_load", "choosing teams")
     lower = load_bound(index, run.best_terms.coverage)
-    exact = _per_executive_exact(run)
+    day_assignment_s = DAY_ASSIGNMENT_S_PER_EXECUTIVE * len(index.executive_ids)
+    exact = _per_executive_exact(run) and _time_for_seconds(run, day_assignment_s)
     best_teams = _best_team_mask(run) if exact else None
     kept_potential = None
     if exact and run.best_terms.max_team_load > lower:

@@ -101,6 +101,21 @@ class Index:
         return np.isin(self.pattern_slots, list(slots)).any(axis=1)
 
     @cached_property
+    def previous_pairs(self) -> Counter[tuple[int, int]]:
+        """(executive, pattern) -> number of `previous` entries naming that rotation; entries
+        whose slots make no pattern (a slot of capacity 0, say) can never be kept."""
+        executive_index = self.executive_index
+        slot_index = self.slot_index
+        pairs: Counter[tuple[int, int]] = Counter()
+        for ref in self.problem.previous:
+            if ref.executive not in executive_index or not all(s in slot_index for s in ref.slots):
+                continue
+            pattern = self.pattern_of_slots.get(tuple(slot_index[s] for s in ref.slots))
+            if pattern is not None:
+                pairs[(executive_index[ref.executive], pattern)] += 1
+        return pairs
+
+    @cached_property
     def team_pattern_range(self) -> np.ndarray:
         """(T + 1,) patterns are sorted by team: team t's are range[t] .. range[t + 1] - 1."""
         return np.searchsorted(self.pattern_team, np.arange(len(self.team_ids) + 1))
@@ -454,16 +469,7 @@ def executive_bounds(index: Index) -> ExecutiveBounds:
 
 def previous_pairs(index: Index) -> Counter[tuple[int, int]]:
     """(executive, pattern) -> number of `previous` entries naming exactly that rotation."""
-    executive_index = index.executive_index
-    slot_index = index.slot_index
-    pairs: Counter[tuple[int, int]] = Counter()
-    for ref in index.problem.previous:
-        if ref.executive not in executive_index or not all(s in slot_index for s in ref.slots):
-            continue
-        pattern = index.pattern_of_slots.get(tuple(slot_index[s] for s in ref.slots))
-        if pattern is not None:
-            pairs[(executive_index[ref.executive], pattern)] += 1
-    return pairs
+    return index.previous_pairs
 
 
 def fixed_weight_and_count(index: Index) -> tuple[np.ndarray, np.ndarray]:

@@ -22,6 +22,8 @@ from .candidates import (
     previous_pairs,
     simple_bounds,
 )
+from .explain import explain_unassigned
+from .objective import terms_of
 from .plan import FEASIBLE, OPTIMAL, Plan, Rotation
 from .problem import Problem
 
@@ -236,9 +238,6 @@ def plan_of(
     solver: dict[str, object] | None = None,
 ) -> Plan:
     """A FEASIBLE plan of the pairs, OPTIMAL when it meets the per-executive bounds."""
-    from .explain import explain_unassigned
-    from .objective import terms_of
-
     rotations = rotations_of(index, pairs)
     objective = terms_of(index.problem, rotations)
     bound = simple_bounds(index, bounds, objective)

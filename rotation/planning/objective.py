@@ -51,10 +51,15 @@ def kept_counts(index: Index, cands: Candidates) -> np.ndarray:
     counts = np.zeros(len(cands), dtype=np.int64)
     if not wanted:
         return counts
-    key = cands.executive * max(len(index.pattern_team), 1) + cands.pattern
-    lookup = {e * max(len(index.pattern_team), 1) + p: n for (e, p), n in wanted.items()}
-    for i, k in enumerate(key.tolist()):
-        counts[i] = lookup.get(k, 0)
+    width = max(len(index.pattern_team), 1)
+    wanted_keys = np.array([e * width + p for e, p in wanted], dtype=np.int64)
+    wanted_counts = np.array(list(wanted.values()), dtype=np.int64)
+    order = np.argsort(wanted_keys)
+    wanted_keys, wanted_counts = wanted_keys[order], wanted_counts[order]
+    key = cands.executive * width + cands.pattern
+    at = np.minimum(np.searchsorted(wanted_keys, key), len(wanted_keys) - 1)
+    hit = wanted_keys[at] == key
+    counts[hit] = wanted_counts[at[hit]]
     return counts
 
 

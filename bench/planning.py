@@ -358,6 +358,11 @@ def model_variables(plan: Plan | None) -> str:
     stats = plan.solver
     if stats.get("variables") is not None:
         return str(stats["variables"])
+    stages = stats.get("cp_sat")
+    if isinstance(stages, list):
+        sizes = [s["variables"] for s in stages if isinstance(s, dict) and "variables" in s]
+        if sizes:
+            return str(max(sizes))
     # One boolean per candidate rotation kept in a stage's model.
     sizes = [
         value

@@ -56,6 +56,8 @@ RELAXATION_ROUNDS = 12
 # the team-choice flows and the day assignment (measured on a busy 2-core machine).
 FLOW_S_PER_CANDIDATE = 2.5e-6
 DAY_ASSIGNMENT_S_PER_EXECUTIVE = 0.5e-3
+# Share of the time left a CP-SAT stage takes while later terms still wait for theirs.
+LATER_TERMS_SHARE = 0.75
 # Stop pruning at about this many candidates in a pruned model.
 PRUNED_MODEL_TARGET = 40_000
 # Seconds to build the model, per candidate (measured on a busy 2-core machine).
@@ -207,10 +209,13 @@ def _build_model(run: _Run, cands: Candidates, *, is_full: bool) -> _Model:
     return built
 
 
-def _run_solver(run: _Run, built: _Model, phase: str) -> tuple[str, Pairs | None, float]:
-    """Solve in the time left; (status name, chosen pairs or None, proven objective bound)."""
+def _run_solver(
+    run: _Run, built: _Model, phase: str, *, share: float = 1.0
+) -> tuple[str, Pairs | None, float]:
+    """Solve in `share` of the time left; (status name, chosen pairs or None, proven
+    objective bound)."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(run.left() - _reserve(run), 0.05)
+    solver.parameters.max_time_in_seconds = max((run.left() - _reserve(run)) * share, 0.05)
     solver.parameters.num_workers = max(run.workers, 1)
     solver.parameters.random_seed = run.seed
     done = threading.Event()
@@ -298,7 +303,14 @@ def _stage_coverage_preference(run: _Run) -> None:
     run.stats["candidates_stage_coverage"] = len(cands)
     run.stats["model_is_full"] = is_full
     if run.left() - _reserve(run) > MIN_STAGE_S and not run.stopped():
-        status, pairs, proven = _run_solver(run, built, "coverage")
+        # Later terms get a quarter of the time when they are not proven yet.
+        later_open = (
+            run.best_terms.max_team_load > run.bound.max_team_load
+            or run.best_terms.kept < run.bound.kept
+        )
+        status, pairs, proven = _run_solver(
+            run, built, "coverage", share=LATER_TERMS_SHARE if later_open else 1.0
+        )
         if pairs is not None:
             run.offer(pairs)
         if is_full and pairs is not None:
@@ -501,7 +513,10 @@ def _load_by_cp_sat(run: _Run, cands: Candidates, *, is_full: bool, certified: b
     load = terms.max_team_load(built.model, built.x, cands, run.index)
     built.model.minimize(load)
     run.stats["candidates_stage_load"] = len(cands)
-    _, pairs, proven = _run_solver(run, built, "max_team_load")
+    kept_open = run.best_terms.kept < run.bound.kept
+    _, pairs, proven = _run_solver(
+        run, built, "max_team_load", share=LATER_TERMS_SHARE if kept_open else 1.0
+    )
     if pairs is not None:
         run.offer(pairs)
         if is_full and certified:

@@ -230,6 +230,8 @@ def build_index(problem: Problem) -> Index:
     slot_capacity = np.array([s.capacity for s in problem.slots], dtype=np.int64)
 
     rows = _patterns(problem, slot_team, slot_day, slot_capacity, len(team_ids), days)
+    if problem.rules.max_executives_per_team_per_day == 0:
+        rows = rows[:0]  # no team may host anyone on any day (hard constraint 7)
     pattern_slots = rows[:, 1:]
     teams, starts_of = rows[:, 0] // max(days, 1), rows[:, 0] % max(days, 1)
 

@@ -96,6 +96,7 @@ class _Run:
     bound: Terms = field(default_factory=Terms)
     stats: dict[str, object] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    every_candidate: Candidates | None = None
     # Pairs of promising plans (the relaxation's) that pruned models keep too.
     promising: Pairs = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
 
@@ -340,12 +341,10 @@ def _stage_relaxation(run: _Run) -> None:
         return
     started = time.monotonic()
     run.report("relaxation", "solving the flow relaxation")
-    cands = all_candidates(index)
+    cands = _every_candidate(run)
     n_exec, n_pattern = len(index.executive_ids), len(index.pattern_team)
     source, sink = n_exec + n_pattern, n_exec + n_pattern + 1
-    pattern_cap = index.slot_capacity[index.pattern_slots].min(axis=1, initial=1 << 30)
-    if index.team_day_cap is not None:
-        pattern_cap = np.minimum(pattern_cap, index.team_day_cap)
+    pattern_cap = _pattern_capacity(index)
     previous = previous_pairs(index)
     scale = sum(previous.values()) + 1
     kept = terms.kept_counts(index, cands)
@@ -392,6 +391,90 @@ def _stage_relaxation(run: _Run) -> None:
         # Ban what broke a relaxed rule and ask again: the next flow routes around it.
         flow.set_arc_capacities(flow_arcs[used[refused]], np.zeros(len(refused), dtype=np.int64))
     run.stage_seconds["relaxation"] = round(time.monotonic() - started, 3)
+
+
+def _every_candidate(run: _Run) -> Candidates:
+    if run.every_candidate is None:
+        run.every_candidate = all_candidates(run.index)
+    return run.every_candidate
+
+
+def _pattern_capacity(index: Index) -> np.ndarray:
+    """(P,) most executives a pattern can take: its smallest slot and the team/day cap."""
+    capacity = index.slot_capacity[index.pattern_slots].min(axis=1, initial=1 << 30)
+    if index.team_day_cap is not None:
+        capacity = np.minimum(capacity, index.team_day_cap)
+    return capacity
+
+
+def _load_relaxation_allows(run: _Run, limit: int) -> bool:
+    """Whether a flow relaxation routes the plan's coverage with at least its preference
+    while no team takes more than `limit` rotations.
+
+    Every plan with that coverage, that preference and max_team_load <= `limit` is such a
+    flow, so when none exists every optimal plan (coverage and preference certified) has a
+    larger max_team_load.
+    """
+    index, bounds = run.index, run.bounds
+    cands = _every_candidate(run)
+    n_exec, n_pattern, n_team = (
+        len(index.executive_ids),
+        len(index.pattern_team),
+        len(index.team_ids),
+    )
+    source, sink = n_exec + n_pattern + n_team, n_exec + n_pattern + n_team + 1
+    who = np.flatnonzero(bounds.max_rotations)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(
+            [
+                np.full(len(who), source),
+                cands.executive,
+                n_exec + np.arange(n_pattern),
+                n_exec + n_pattern + np.arange(n_team),
+            ]
+        ).astype(np.int64),
+        np.concatenate(
+            [
+                who,
+                n_exec + cands.pattern,
+                n_exec + n_pattern + index.pattern_team,
+                np.full(n_team, sink),
+            ]
+        ).astype(np.int64),
+        np.concatenate(
+            [
+                bounds.max_rotations[who],
+                np.ones(len(cands)),
+                _pattern_capacity(index),
+                np.full(n_team, limit),
+            ]
+        ).astype(np.int64),
+        np.concatenate(
+            [np.zeros(len(who)), -cands.weight, np.zeros(n_pattern), np.zeros(n_team)]
+        ).astype(np.int64),
+    )
+    coverage = run.best_terms.coverage
+    flow.set_nodes_supplies(np.array([source, sink]), np.array([coverage, -coverage]))
+    if flow.solve() != flow.OPTIMAL:
+        return False
+    return -flow.optimal_cost() >= run.best_terms.preference
+
+
+def _load_relaxation_bound(run: _Run, lower: int) -> int:
+    """The smallest team limit `_load_relaxation_allows`, searched between `lower` and the
+    plan's max_team_load while the time allows."""
+    count = count_all(run.index)
+    lo, hi = lower, run.best_terms.max_team_load
+    while lo < hi:
+        if count > FLOW_LIMIT or not _time_for_seconds(run, FLOW_S_PER_CANDIDATE * count):
+            return lower
+        mid = (lo + hi) // 2
+        if _load_relaxation_allows(run, mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def _repair(run: _Run, executive: np.ndarray, pattern: np.ndarray) -> tuple[Pairs, np.ndarray]:
@@ -511,6 +594,9 @@ def _load_by_cp_sat(run: _Run, cands: Candidates, *, is_full: bool, certified: b
     built = _build_model(run, cands, is_full=is_full)
     _fix_terms(built, run.best_terms, load=False)
     load = terms.max_team_load(built.model, built.x, cands, run.index)
+    if certified:
+        # Proven for every plan with these coverage and preference: lets CP-SAT stop there.
+        built.model.add(load >= run.bound.max_team_load)
     built.model.minimize(load)
     run.stats["candidates_stage_load"] = len(cands)
     kept_open = run.best_terms.kept < run.bound.kept
@@ -557,10 +643,12 @@ def _stage_team_load(run: _Run) -> None:
     elif exact:
         found = _team_flow(run, best_teams, run.best_terms.max_team_load)
         kept_potential = found[0] if found else None
-    run.bound = replace(run.bound, max_team_load=max(run.bound.max_team_load, lower))
     certified = run.bound.coverage == run.best_terms.coverage and (
         run.bound.preference == run.best_terms.preference
     )
+    if certified and not exact and run.best_terms.max_team_load > lower:
+        lower = _load_relaxation_bound(run, lower)
+    run.bound = replace(run.bound, max_team_load=max(run.bound.max_team_load, lower))
     if (
         run.best_terms.max_team_load > lower
         and run.left() - _reserve(run) > MIN_STAGE_S

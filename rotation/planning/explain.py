@@ -215,6 +215,11 @@ class _Explainer:
         )
 
     def reasons(self, executive: Executive, forbidden: set[int]) -> list[str]:
+        """The first binding cause: language, absence, forbidden pairs, spacing, full pairs.
+
+        Spacing is checked before fullness because it binds even with every slot empty; it
+        can only bind for an executive who already holds a rotation.
+        """
         cand = self.candidates
         length = self.length
         speaks = ", ".join(executive.languages) or "none"

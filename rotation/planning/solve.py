@@ -32,6 +32,7 @@ from .candidates import (
     Index,
     all_candidates,
     build_index,
+    candidates_for,
     count_all,
     executive_bounds,
     fixed_weight_and_count,
@@ -261,9 +262,19 @@ def _reserve(run: _Run) -> float:
 
 
 def _candidates(run: _Run, teams_mask: np.ndarray | None = None) -> tuple[Candidates, bool]:
+    """Candidates for a CP-SAT model, and whether they include every optimal plan's.
+
+    `teams_mask` may only exclude teams no optimal plan uses (best-weight teams once
+    coverage and preference meet the per-executive bounds), so a small problem's model
+    restricted to it still holds every optimal plan.
+    """
     index = run.index
-    if teams_mask is None and count_all(index) <= FULL_MODEL_LIMIT:
-        return all_candidates(index), True
+    if count_all(index) <= FULL_MODEL_LIMIT:
+        cands = _every_candidate(run)
+        if teams_mask is not None:
+            rows = np.flatnonzero(teams_mask[cands.executive, cands.team])
+            cands = candidates_for(index, cands.executive[rows], cands.pattern[rows])
+        return cands, True
     keep = np.concatenate(
         [
             run.best,

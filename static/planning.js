@@ -34,7 +34,15 @@
 
   function isNumber(value) { return typeof value === "number" && isFinite(value); }
 
+  var drawn = "";
+
   function draw(points, elapsed) {
+    // Redraw only when the picture changes; data-updates counts the changes (tests wait on it).
+    var last = Math.max(points.length ? points[points.length - 1].t : 0, elapsed || 0);
+    var picture = points.length + ":" + last.toFixed(1);
+    if (picture === drawn) { return; }
+    drawn = picture;
+    chart.setAttribute("data-updates", String(Number(chart.getAttribute("data-updates") || 0) + 1));
     var old = chart.querySelector("g.plot");
     if (old) { chart.removeChild(old); }
     var plot = svg("g", { "class": "plot" });
@@ -45,8 +53,7 @@
     var bounds = points.filter(function (p) {
       return isNumber(p.preference_bound) && !(isNumber(p.preference) && p.preference_bound < p.preference);
     });
-    // While the solver works the lines reach to now, so the chart grows between reports.
-    var last = Math.max(points.length ? points[points.length - 1].t : 0, elapsed || 0);
+    // While the solver works the lines reach to now (last), so the chart grows between reports.
     var xMax = Math.max(timeLimit, last, 1);
     var values = found.map(function (p) { return p.preference; })
       .concat(bounds.map(function (p) { return p.preference_bound; }));

@@ -435,3 +435,31 @@ def test_an_impossible_draft_names_the_clashing_rotations_and_offers_no_publishi
     conflicts = page.split('id="conflicts"')[1].split("</section>")[0]
     assert "Anna Berg" in conflicts
     assert "Publish as proposals" not in page
+
+
+def test_a_pinned_rotation_shows_as_pinned_and_can_be_unpinned(client, session, finished_run):
+    page = client.get(f"/planning/runs/{finished_run}/draft").get_data(as_text=True)
+    rotation = _first_rotation_form(page)
+    data = {"executive_id": rotation["executive_id"], "slot_ids": rotation["slot_ids"]}
+    pinned = client.post(f"/planning/runs/{finished_run}/pin", data=data, follow_redirects=True)
+    assert "Rotation pinned" in pinned.get_data(as_text=True)
+    assert "Unpin" in pinned.get_data(as_text=True)
+    unpinned = client.post(
+        f"/planning/runs/{finished_run}/pin", data={**data, "clear": "y"}, follow_redirects=True
+    )
+    assert "Adjustment removed." in unpinned.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(PlanRun, finished_run).pins == []
+
+
+def test_a_published_draft_offers_no_adjustments(client, finished_run):
+    client.post(f"/planning/runs/{finished_run}/publish")
+    page = client.get(f"/planning/runs/{finished_run}/draft").get_data(as_text=True)
+    assert 'id="published-note"' in page
+    assert "/pin" not in page and "/rerun" not in page
+    refused = client.post(
+        f"/planning/runs/{finished_run}/drop",
+        data={"executive_id": "1", "slot_ids": "1,2"},
+        follow_redirects=True,
+    )
+    assert "Only an unpublished draft can be adjusted." in refused.get_data(as_text=True)

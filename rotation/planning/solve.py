@@ -1,17 +1,22 @@
-"""Solve a planning problem: greedy first, then CP-SAT term by term, never worse.
+"""Solve a planning problem: greedy first, then term by term, never worse.
 
 Stages, each given only the time left and accepted only when lexicographically at least as
 good as the best plan so far:
 
 1. greedy: a valid plan within seconds whatever the limit;
-2. coverage and preference together (coverage * BIG + preference), hinted with the best;
-3. max_team_load with those two fixed: an aggregated team-choice flow (which executive
-   rotates at which team), a day assignment, and CP-SAT when that falls short;
-4. kept with the three others fixed.
+2. a flow relaxation over every candidate (when they number a few million at most): its
+   optimum bounds coverage and preference, and its assignment, repaired and re-solved
+   around what broke a relaxed rule, is offered as a plan;
+3. CP-SAT on coverage * BIG + preference, hinted with the best plan;
+4. max_team_load with those two held: an aggregated team-choice flow (which executive
+   rotates at which team) and a day assignment, a flow relaxation with team limits for the
+   bound, and CP-SAT when that falls short;
+5. kept with the three others held.
 
 Large problems have millions of candidates, so CP-SAT sees a pruned set; its proven bounds
-are used only when it saw every candidate. `bound` otherwise comes from reasoning that holds
-for the unpruned problem (candidates.py), so a claimed optimum is always a real one.
+are used only when its model holds every optimal plan. `bound` otherwise comes from
+reasoning that holds for the unpruned problem (per-executive bounds in candidates.py, the
+flow relaxations here), so a claimed optimum is always a real one.
 """
 
 from __future__ import annotations

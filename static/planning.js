@@ -126,6 +126,13 @@
         bound: isNumber(latest.coverage_bound) ? latest.coverage_bound : "?"
       })
       : labels.labelNoCoverage);
+    text("run-preference", latest && isNumber(latest.preference)
+      ? format(labels.labelPreferenceNow, {
+        n: latest.preference,
+        bound: isNumber(latest.preference_bound) && latest.preference_bound >= latest.preference
+          ? latest.preference_bound : "?"
+      })
+      : "–");
     draw(points, data.is_active ? data.elapsed_s : 0);
     var link = document.getElementById("draft-link");
     if (link && data.draft_url) {

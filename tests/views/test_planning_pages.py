@@ -339,6 +339,9 @@ def test_a_pinned_rotation_is_fixed_in_the_re_run(client, session, finished_run)
     assert new_run.based_on_id == finished_run
     problem = json.loads(new_run.problem_json)
     assert len(problem["fixed"]) == 1
+    again = client.get(f"/planning/runs/{new_run.id}/draft").get_data(as_text=True)
+    row = again.split(f'data-executive="{pin["executive_id"]}"')[1].split("</tr>")[0]
+    assert "pinned" in row and "agreed" not in row
 
 
 def test_a_dropped_rotation_is_forbidden_in_the_re_run(client, session, finished_run):

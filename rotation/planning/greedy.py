@@ -49,9 +49,6 @@ class Placer:
         self._slot_cuts = np.searchsorted(flat[order], np.arange(len(index.slot_ids) + 1))
         self._team_patterns = index.patterns_of_team()
         self._team_pattern_days = [index.pattern_day[p] for p in self._team_patterns]
-        # Patterns whose slots or team-days start out closed (capacity 0 is never a pattern).
-        if cap is not None and cap <= 0:
-            self.open[:] = False
 
     def patterns_using(self, slot: int) -> np.ndarray:
         return self._slot_patterns[self._slot_cuts[slot] : self._slot_cuts[slot + 1]]

@@ -98,3 +98,24 @@ def test_fixed_rotations_map_to_their_pattern():
     ((e, p),) = index.fixed_pairs
     assert index.executive_ids[e] == "e1"
     assert tuple(index.slot_ids[s] for s in index.pattern_slots[p]) == rotation("a", 1)
+
+
+def test_two_slots_of_one_kind_on_a_day_make_two_patterns():
+    second = {
+        "id": "a-d0-s2",
+        "team": "a",
+        "date": day(0),
+        "start": "14:00",
+        "end": "17:00",
+        "kind": "shadowing",
+        "capacity": 1,
+    }
+    index = build_index(build(days=2, extra_slots=[second]))
+    patterns = {tuple(index.slot_ids[s] for s in row) for row in index.pattern_slots}
+    assert patterns == {rotation("a", 0), ("a-d0-s2", "a-d1-h")}
+
+
+def test_a_team_day_cap_of_zero_leaves_no_pattern():
+    index = build_index(build(cap=0))
+    assert len(index.pattern_team) == 0
+    assert executive_bounds(index).max_rotations.tolist() == [0]

@@ -26,6 +26,7 @@ from ..db import get_session
 from ..errors import DomainError
 from ..forms.planning import ActionForm, AdjustForm, RerunForm, StartRunForm
 from ..i18n import _, _l, lazy_pgettext
+from ..models import PlanRunStatus
 from ..services import planning_runs, sites
 from ..services.paging import Page
 from .util import page_arg, per_page, show_error
@@ -204,7 +205,7 @@ def cancel(run_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        planning_runs.cancel_run(session=db, actor=current_user, run_id=run_id)
+        plan_run = planning_runs.cancel_run(session=db, actor=current_user, run_id=run_id)
     except DomainError as err:
         db.rollback()
         if err.status == 403:
@@ -212,7 +213,13 @@ def cancel(run_id: int):
         flash(err.message, "error")
         return redirect(url_for("planning.run", run_id=run_id))
     db.commit()
-    flash(_("The run is being cancelled; the best plan found so far stays as its draft."), "info")
+    if plan_run.status == PlanRunStatus.CANCELLED:
+        flash(_("Run cancelled before the solver started."), "info")
+    else:
+        flash(
+            _("The run is being cancelled; the best plan found so far stays as its draft."),
+            "info",
+        )
     return redirect(url_for("planning.run", run_id=run_id))
 
 

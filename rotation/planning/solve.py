@@ -64,6 +64,11 @@ FLOW_S_PER_CANDIDATE = 2.5e-6
 DAY_ASSIGNMENT_S_PER_EXECUTIVE = 0.5e-3
 # Share of the time left a CP-SAT stage takes while later terms still wait for theirs.
 LATER_TERMS_SHARE = 0.75
+# Beyond FLOW_LIMIT the relaxation routes a pruned set of about this many candidates:
+# this many teams per executive and start days per team.
+PRUNED_FLOW_TARGET = 1_500_000
+PRUNED_FLOW_TEAMS = 12
+PRUNED_FLOW_DAYS = 16
 # Stop pruning at about this many candidates in a pruned model.
 PRUNED_MODEL_TARGET = 40_000
 # Seconds to build the model, per candidate (measured on a busy 2-core machine).
@@ -353,11 +358,28 @@ def _stage_relaxation(run: _Run) -> None:
     if best.coverage >= run.bound.coverage and best.preference >= run.bound.preference:
         return
     count = count_all(index)
-    if count > FLOW_LIMIT or not _time_for_seconds(run, FLOW_S_PER_CANDIDATE * count):
+    is_whole = count <= FLOW_LIMIT
+    if not is_whole:
+        # Too many to route them all: the flow over a pruned set still finds a good plan,
+        # but bounds nothing.
+        count = min(count, PRUNED_FLOW_TARGET)
+    if not _time_for_seconds(run, FLOW_S_PER_CANDIDATE * count):
         return
     started = time.monotonic()
     run.report("relaxation", "solving the flow relaxation")
-    cands = _every_candidate(run)
+    if is_whole:
+        cands = _every_candidate(run)
+    else:
+        keep = np.concatenate(
+            [run.best, _as_pairs(index.fixed_pairs), _as_pairs(list(previous_pairs(index)))]
+        ).tolist()
+        cands = pruned_candidates(
+            index,
+            keep=[tuple(k) for k in keep],
+            days_per_team=PRUNED_FLOW_DAYS,
+            teams_per_executive=PRUNED_FLOW_TEAMS,
+            seed=run.seed,
+        )
     n_exec, n_pattern = len(index.executive_ids), len(index.pattern_team)
     source, sink = n_exec + n_pattern, n_exec + n_pattern + 1
     pattern_cap = _pattern_capacity(index)
@@ -387,7 +409,7 @@ def _stage_relaxation(run: _Run) -> None:
     for round_ in range(RELAXATION_ROUNDS):
         if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
             break
-        if round_ == 0:
+        if round_ == 0 and is_whole:
             # A relaxation below the plan in hand would be a bug; never let it lower the bound.
             cover = int(flow.maximum_flow())
             if cover < run.best_terms.coverage:

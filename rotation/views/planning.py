@@ -27,7 +27,7 @@ from ..errors import DomainError
 from ..forms.planning import ActionForm, AdjustForm, RerunForm, StartRunForm
 from ..i18n import _, _l, lazy_pgettext
 from ..models import PlanRunStatus
-from ..services import planning_runs, sites
+from ..services import accounts, planning_runs, sites
 from ..services.paging import Page
 from .util import page_arg, per_page, show_error
 
@@ -319,6 +319,11 @@ def _draft_page(db, plan_run, *, rerun_form=None, status=200):
         diff_shown=DIFF_SHOWN,
         may_publish=planning_runs.can_publish(current_user, plan_run, draft),
         may_adjust=planning_runs.can_adjust(current_user, plan_run),
+        published_by=(
+            accounts.get_user(db, plan_run.published_by_id).name
+            if plan_run.published_by_id
+            else None
+        ),
         may_start=planning_runs.can_start(current_user),
         action_form=ActionForm(formdata=None),
         rerun_form=rerun_form,

@@ -267,6 +267,7 @@ def test_publishing_by_post_turns_the_draft_into_proposals(
     response = client.post(f"/planning/runs/{finished_run}/publish", follow_redirects=True)
     assert response.status_code == 200
     assert "Plan published" in response.get_data(as_text=True)
+    assert "by Pia Manager" in response.get_data(as_text=True)
     bookings = session.exec(select(Booking)).all()
     assert {b.executive_id for b in bookings} == {world["anna"].id, world["ben"].id}
     assert {b.status for b in bookings} == {BookingStatus.PROPOSED}

@@ -49,7 +49,7 @@ from .candidates import (
 from .constraints import add_all
 from .explain import explain_unassigned, infeasibility_conflicts
 from .greedy import Placer, greedy_pairs, rotations_of
-from .plan import FEASIBLE, INFEASIBLE, OPTIMAL, Plan, Terms, Unassigned
+from .plan import FEASIBLE, INFEASIBLE, OPTIMAL, Conflict, Plan, Terms, Unassigned
 from .problem import Problem
 
 # Model every candidate (so CP-SAT's bounds hold for the problem) up to this many.
@@ -737,7 +737,7 @@ def _stage_kept(run: _Run) -> None:
 # --- the whole run ------------------------------------------------------------------------
 
 
-def _infeasible_plan(problem: Problem, conflicts: list, started: float) -> Plan:
+def _infeasible_plan(problem: Problem, conflicts: list[Conflict], started: float) -> Plan:
     return Plan(
         status=INFEASIBLE,
         rotations=(),

@@ -448,8 +448,6 @@ def _big_problem(teams: int = 30, days: int = 60, executives: int = 300) -> dict
 def test_a_killed_worker_leaves_its_run_failed_not_running(
     session, manager, world, rq_config, database_url, tmp_path
 ):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("one database is enough to kill a worker on")
     run = _big_run(session, manager, time_limit_s=300)
     planning_runs.dispatch(rq_config, run.id)
     env = {

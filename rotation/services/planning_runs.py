@@ -49,6 +49,7 @@ from ..planning.problem import parse_problem
 from . import audit, plans
 from .bookings import transition
 from .paging import Page, paginate
+from .plan_reasons import translate_reason
 
 log = logging.getLogger(__name__)
 
@@ -1050,7 +1051,7 @@ def draft(*, session: Session, actor: User, run_id: int) -> Draft:
     unassigned = []
     for entry in plan.unassigned:
         executive_id = _key_id(entry.executive)
-        reasons = [names.humanize(reason) for reason in entry.reasons]
+        reasons = [translate_reason(names.humanize(reason)) for reason in entry.reasons]
         unassigned.append(
             UnassignedView(
                 executive_id=executive_id,

@@ -16,7 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .models import (
@@ -35,7 +34,7 @@ from .models import (
     User,
 )
 from .services import accounts, audit, availability, capacity, sites
-from .services.bookings import release_places, transition
+from .services.bookings import release_places, take_places, transition
 
 DEMO_PASSWORD = "headset-demo"
 DOMAIN = "headset.example"
@@ -672,18 +671,6 @@ class _Loader:
                 return shadowing, headset
         raise RuntimeError(f"no free day pair at {team.name} from {earliest}")  # pragma: no cover
 
-    def take_places(self, booking: Booking) -> None:
-        for day in booking.days:
-            taken = self.session.execute(
-                update(Slot)
-                .where(Slot.id == day.slot_id, Slot.taken < Slot.capacity)
-                .values(taken=Slot.taken + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if taken.rowcount != 1:  # pragma: no cover - the pair was chosen with room
-                raise RuntimeError(f"slot {day.slot_id} is full")
-            self.session.expire(day.slot)
-
     def load_rotations(self) -> None:
         for spec in ROTATIONS:
             executive = self.executives[spec.executive]
@@ -731,7 +718,7 @@ class _Loader:
             after={"status": booking.status},
         )
         if booking.status == S.REQUESTED:
-            self.take_places(booking)
+            take_places(self.session, booking)
         lead = self.leads_of[team.id][0]
         path: dict[BookingStatus, list[tuple[BookingStatus, User, str]]] = {
             S.APPROVED: [(S.APPROVED, lead, "")],

@@ -88,6 +88,25 @@ def transition(
     return booking
 
 
+def take_places(session: Session, booking: Booking) -> None:
+    """Take one place on each of the booking's slots.
+
+    Raises Conflict when a slot has no free place left.
+    """
+    for day in booking.days:
+        # One UPDATE guarded by the capacity holds on both databases (SQLite has no FOR UPDATE).
+        result = session.execute(
+            update(Slot)
+            .where(Slot.id == day.slot_id, Slot.taken < Slot.capacity)
+            .values(taken=Slot.taken + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise Conflict(_("A slot of this rotation has no free place left."))
+    for day in booking.days:
+        session.expire(day.slot)
+
+
 def release_places(session: Session, booking: Booking) -> None:
     """Give back the places a booking held on each of its slots."""
     for day in booking.days:

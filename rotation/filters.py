@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from .i18n import _l
 from .navigation import nav_items
@@ -53,8 +53,14 @@ def viewer_slot_time(day: date, start: time, end: time, zone: str, viewer_zone: 
     return f"{shown_day}{start_at:%H:%M}–{end_at:%H:%M} {start_at.tzname()} ({viewer_zone})"
 
 
+def one_decimal(value: float) -> str:
+    """A number with one decimal in the reader's notation (3.1 in English, 3,1 in German)."""
+    return format_decimal(value, format="#,##0.0")
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(one_decimal, "one_decimal")
     app.add_template_filter(instant, "instant")
     app.add_template_filter(lambda s: STATUS_LABELS.get(s, s), "status_label")
     app.add_template_filter(lambda s: KIND_LABELS.get(s, s), "kind_label")

@@ -252,6 +252,14 @@ def test_the_draft_charts_rotations_per_team_with_the_fair_share(client, finishe
     assert "Leipzig · Billing" in chart
 
 
+def test_the_fair_share_reads_with_a_decimal_comma_in_german(client, finished_run):
+    page = client.get(
+        f"/planning/runs/{finished_run}/draft", headers={"Accept-Language": "de"}
+    ).get_data(as_text=True)
+    chart = page.split('id="team-loads"')[1].split("</section>")[0]
+    assert re.search(r"fairer Anteil \d+,\d", chart)
+
+
 def test_the_draft_lists_every_rotation_as_added_when_nothing_is_published(
     client, finished_run, world
 ):

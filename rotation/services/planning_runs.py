@@ -29,7 +29,7 @@ from sqlmodel import Session, select
 
 from ..db import make_engine
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
-from ..i18n import _, pgettext
+from ..i18n import _, ngettext, pgettext
 from ..models import (
     ACTIVE_RUN_STATUSES,
     Booking,
@@ -557,9 +557,10 @@ def _execute(engine: Engine, run_id: int, workers: int) -> None:
         _mark_failed(
             engine,
             run_id,
-            _(
-                "The solver's plan breaks %(n)d rule(s), so it was not kept: %(rules)s",
-                n=len(violations),
+            ngettext(
+                "The solver's plan breaks %(num)d rule, so it was not kept: %(rules)s",
+                "The solver's plan breaks %(num)d rules, so it was not kept: %(rules)s",
+                len(violations),
                 rules="; ".join(violations[:5]),
             ),
         )

@@ -447,8 +447,8 @@ def publish(run_id: int):
     db.commit()
     flash(
         _(
-            "Plan published: %(created)d new proposal(s), %(kept)d rotation(s) already agreed "
-            "kept, %(superseded)d older proposal(s) withdrawn.",
+            "Plan published. New proposals: %(created)d; rotations already agreed and kept: "
+            "%(kept)d; older proposals withdrawn: %(superseded)d.",
             created=report.created,
             kept=report.kept,
             superseded=report.superseded,

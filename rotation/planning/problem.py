@@ -98,9 +98,6 @@ class Executive:
             ),
         )
 
-    def is_unavailable_on(self, day: date) -> bool:
-        return any(first <= day <= last for first, last in self.unavailable)
-
 
 @dataclass(frozen=True)
 class RotationRef:

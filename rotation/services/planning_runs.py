@@ -803,10 +803,6 @@ class Diff:
     moved: list[tuple[RotationView, RotationView]] = field(default_factory=list)
     dropped: list[RotationView] = field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.added or self.moved or self.dropped)
-
 
 @dataclass(frozen=True)
 class Draft:
